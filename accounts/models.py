@@ -1,0 +1,89 @@
+"""The student (and author) account: e-mail login plus the profile fields lessons use."""
+
+from django.contrib.auth.models import AbstractUser, BaseUserManager
+from django.db import models
+from django.db.models.functions import Lower
+from django.utils.translation import gettext_lazy as _
+
+
+class ProducerPath(models.TextChoices):
+    SOLO = "solo", _("Solo creative work")
+    COLLABORATION = "collaboration", _("Collaborating with artists")
+    CLIENT = "client", _("Client work")
+    AUDIENCE = "audience", _("Building an audience")
+
+
+class UserManager(BaseUserManager["User"]):
+    use_in_migrations = True
+
+    def _create_user(self, email: str, password: str | None, **extra_fields) -> "User":
+        if not email:
+            raise ValueError("An e-mail address is required.")
+        user = self.model(email=self.normalize_email(email), **extra_fields)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def create_user(self, email: str, password: str | None = None, **extra_fields) -> "User":
+        extra_fields.setdefault("is_staff", False)
+        extra_fields.setdefault("is_superuser", False)
+        return self._create_user(email, password, **extra_fields)
+
+    def create_superuser(self, email: str, password: str | None = None, **extra_fields) -> "User":
+        extra_fields.setdefault("is_staff", True)
+        extra_fields.setdefault("is_superuser", True)
+        return self._create_user(email, password, **extra_fields)
+
+
+class User(AbstractUser):
+    """A person who signs in with an e-mail address.
+
+    `depth_points` is a cached copy of the sum of the user's ledger rows
+    (assessments.PointsEntry); it is only changed in the same transaction that
+    appends a ledger row.
+    """
+
+    username = None
+    first_name = None
+    last_name = None
+    email = models.EmailField(_("e-mail address"), unique=True)
+    display_name = models.CharField(_("display name"), max_length=80, blank=True)
+    definition_of_success = models.TextField(
+        _("definition of success"),
+        blank=True,
+        max_length=2000,
+        help_text=_("What success as a producer looks like for you, in your own words."),
+    )
+    producer_path = models.CharField(
+        _("producer path"), max_length=20, choices=ProducerPath.choices, blank=True
+    )
+    reminders_opt_in = models.BooleanField(
+        _("e-mail me when a skills retake is due"), default=False
+    )
+    depth_points = models.PositiveIntegerField(_("Depth points"), default=0, editable=False)
+
+    USERNAME_FIELD = "email"
+    EMAIL_FIELD = "email"
+    REQUIRED_FIELDS: list[str] = []
+
+    objects = UserManager()
+
+    class Meta:
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+        constraints = [
+            models.UniqueConstraint(Lower("email"), name="accounts_user_email_ci_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return self.email
+
+    @property
+    def name(self) -> str:
+        return self.display_name or self.email.split("@", 1)[0]
+
+    def get_full_name(self) -> str:
+        return self.name
+
+    def get_short_name(self) -> str:
+        return self.name

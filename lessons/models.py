@@ -1,0 +1,300 @@
+"""Course structure: Track → Module → Lesson → typed sections, FAQs, quick reference.
+
+Markdown fields are rendered to sanitised HTML when a row is saved (the `*_html`
+fields), never per request. Saving or deleting any piece of a lesson bumps the
+lesson's `content_version`, which keys every cache of that lesson's content.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.text import slugify
+from django.utils.translation import gettext_lazy as _
+
+from .markdown import render_markdown
+
+
+class Track(models.Model):
+    class Kind(models.TextChoices):
+        CORE = "core", _("Core track")
+        EXTENSION = "extension", _("Extension course")
+
+    title = models.CharField(_("title"), max_length=120)
+    slug = models.SlugField(_("slug"), max_length=80, unique=True)
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices, default=Kind.CORE)
+    summary = models.CharField(_("summary"), max_length=300, blank=True)
+    description_md = models.TextField(_("description (Markdown)"), blank=True)
+    description_html = models.TextField(editable=False, blank=True)
+    unlock_threshold = models.PositiveIntegerField(
+        _("Depth points to unlock"),
+        default=0,
+        help_text=_("Extension courses open when a student's Depth points reach this. Core tracks: 0."),
+    )
+    position = models.PositiveIntegerField(_("position"), default=0)
+
+    class Meta:
+        ordering = ["position", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(kind="core", unlock_threshold=0) | Q(kind="extension", unlock_threshold__gt=0)),
+                name="lessons_track_threshold_matches_kind",
+                violation_error_message=_("A core track has no threshold; an extension course needs one above 0."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def save(self, *args, **kwargs) -> None:
+        # Derived field: the sanitised HTML of the Markdown, computed once here.
+        self.description_html = render_markdown(self.description_md)
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self) -> str:
+        return reverse("lessons:track", kwargs={"slug": self.slug})
+
+    @property
+    def is_extension(self) -> bool:
+        return self.kind == self.Kind.EXTENSION
+
+
+class Module(models.Model):
+    track = models.ForeignKey(Track, on_delete=models.CASCADE, related_name="modules", verbose_name=_("track"))
+    title = models.CharField(_("title"), max_length=120)
+    slug = models.SlugField(_("slug"), max_length=80)
+    summary = models.CharField(_("summary"), max_length=300, blank=True)
+    position = models.PositiveIntegerField(_("position"), default=0)
+
+    class Meta:
+        ordering = ["track", "position", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["track", "slug"], name="lessons_module_slug_unique_in_track"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.track.title} → {self.title}"
+
+
+class LessonQuerySet(models.QuerySet):
+    def published(self) -> "LessonQuerySet":
+        return self.filter(status=Lesson.Status.PUBLISHED)
+
+    def visible_to(self, user) -> "LessonQuerySet":
+        """Published lessons, plus drafts for staff (who see them as a preview)."""
+        if user is not None and user.is_authenticated and user.is_staff:
+            return self
+        return self.published()
+
+    def in_reading_order(self) -> "LessonQuerySet":
+        return self.order_by("module__track__position", "module__position", "position", "id")
+
+
+class Lesson(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        PUBLISHED = "published", _("Published")
+
+    module = models.ForeignKey(Module, on_delete=models.CASCADE, related_name="lessons", verbose_name=_("module"))
+    number = models.PositiveSmallIntegerField(_("lesson number"))
+    title = models.CharField(_("title"), max_length=160)
+    subtitle = models.CharField(_("subtitle"), max_length=200, blank=True)
+    slug = models.SlugField(_("slug"), max_length=100, unique=True)
+    summary = models.CharField(_("summary"), max_length=300, blank=True)
+    estimated_minutes = models.PositiveSmallIntegerField(_("estimated minutes"), default=15)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.DRAFT)
+    next_steps_md = models.TextField(_("next steps (Markdown)"), blank=True)
+    next_steps_html = models.TextField(editable=False, blank=True)
+    position = models.PositiveIntegerField(_("position"), default=0)
+    content_version = models.PositiveIntegerField(default=1, editable=False)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = LessonQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["module", "position", "id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(estimated_minutes__gte=1), name="lessons_lesson_minutes_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Lesson {self.number}: {self.title}"
+
+    def save(self, *args, **kwargs) -> None:
+        # Derived field, and a new content version so cached copies are dropped.
+        self.next_steps_html = render_markdown(self.next_steps_md)
+        if self.pk:
+            self.content_version = (
+                Lesson.objects.filter(pk=self.pk).values_list("content_version", flat=True).first() or 0
+            ) + 1
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self) -> str:
+        return reverse("lessons:lesson", kwargs={"slug": self.slug})
+
+    @property
+    def is_published(self) -> bool:
+        return self.status == self.Status.PUBLISHED
+
+
+def _bump_lesson_version(lesson_id: int | None) -> None:
+    if lesson_id:
+        Lesson.objects.filter(pk=lesson_id).update(
+            content_version=F("content_version") + 1, updated_at=timezone.now()
+        )
+
+
+class LessonPart(models.Model):
+    """Base for the ordered pieces of a lesson; a change to one is a new lesson version."""
+
+    lesson = models.ForeignKey(Lesson, on_delete=models.CASCADE, verbose_name=_("lesson"))
+    position = models.PositiveIntegerField(_("position"), default=0)
+
+    class Meta:
+        abstract = True
+        ordering = ["lesson", "position", "id"]
+
+    def render(self) -> None:
+        """Fill the derived HTML fields from their Markdown sources."""
+
+    def save(self, *args, **kwargs) -> None:
+        self.render()
+        super().save(*args, **kwargs)
+        _bump_lesson_version(self.lesson_id)
+
+    def delete(self, *args, **kwargs):
+        lesson_id = self.lesson_id
+        result = super().delete(*args, **kwargs)
+        _bump_lesson_version(lesson_id)
+        return result
+
+
+class Section(LessonPart):
+    """One typed block of a lesson's Guide; each kind has its own template."""
+
+    class Kind(models.TextChoices):
+        PROSE = "prose", _("Prose")
+        CALLOUT = "callout", _("Callout")
+        WARMUP_PROMPT = "warmup_prompt", _("Warm-up prompt")
+        RECALL = "recall", _("Recall of warm-up answers")
+
+    lesson = models.ForeignKey(Lesson, on_delete=models.CASCADE, related_name="sections", verbose_name=_("lesson"))
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.PROSE)
+    heading = models.CharField(_("heading"), max_length=160, blank=True)
+    anchor = models.SlugField(_("anchor"), max_length=80, blank=True, help_text=_("Left empty, it is made from the heading."))
+    body_md = models.TextField(_("body (Markdown)"), blank=True)
+    body_html = models.TextField(editable=False, blank=True)
+    answer_count = models.PositiveSmallIntegerField(
+        _("answers asked for"), default=3, help_text=_("Warm-up prompts only: how many short answers.")
+    )
+    recall_of = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="recalled_by",
+        limit_choices_to={"kind": "warmup_prompt"},
+        verbose_name=_("recalls the prompt"),
+        help_text=_("Recall sections only: the warm-up prompt whose answers are shown again."),
+    )
+
+    class Meta(LessonPart.Meta):
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(answer_count__gte=1, answer_count__lte=10), name="lessons_section_answer_count_range"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.heading or self.get_kind_display()
+
+    def render(self) -> None:
+        self.body_html = render_markdown(self.body_md)
+        if not self.anchor:
+            self.anchor = slugify(self.heading)[:80] or f"section-{self.position}"
+
+    @property
+    def template_name(self) -> str:
+        return f"lessons/sections/{self.kind}.html"
+
+
+class FAQ(LessonPart):
+    lesson = models.ForeignKey(Lesson, on_delete=models.CASCADE, related_name="faqs", verbose_name=_("lesson"))
+    question = models.CharField(_("question"), max_length=300)
+    answer_md = models.TextField(_("answer (Markdown)"))
+    answer_html = models.TextField(editable=False, blank=True)
+
+    class Meta(LessonPart.Meta):
+        verbose_name = _("FAQ")
+        verbose_name_plural = _("FAQs")
+
+    def __str__(self) -> str:
+        return self.question
+
+    def render(self) -> None:
+        self.answer_html = render_markdown(self.answer_md)
+
+
+class QuickReference(LessonPart):
+    lesson = models.ForeignKey(
+        Lesson, on_delete=models.CASCADE, related_name="quick_references", verbose_name=_("lesson")
+    )
+    term = models.CharField(_("term"), max_length=80)
+    summary = models.CharField(_("one-line summary"), max_length=300)
+
+    class Meta(LessonPart.Meta):
+        verbose_name = _("quick reference card")
+        verbose_name_plural = _("quick reference cards")
+
+    def __str__(self) -> str:
+        return self.term
+
+
+class LessonProgress(models.Model):
+    """How far one student has read one lesson, and whether the lesson is done."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="lesson_progress")
+    lesson = models.ForeignKey(Lesson, on_delete=models.CASCADE, related_name="progress")
+    started_at = models.DateTimeField(default=timezone.now)
+    furthest_section = models.ForeignKey(Section, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    furthest_position = models.PositiveIntegerField(default=0)
+    guide_finished_at = models.DateTimeField(null=True, blank=True)
+    completed_at = models.DateTimeField(null=True, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name_plural = _("lesson progress")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "lesson"], name="lessons_progress_one_per_student_lesson"),
+        ]
+        indexes = [models.Index(fields=["user", "-updated_at"], name="lessons_progress_recent")]
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.lesson}"
+
+    @property
+    def state(self) -> str:
+        if self.completed_at:
+            return "done"
+        return "in_progress"
+
+
+class TrackUnlock(models.Model):
+    """A student's permanent access to an Extension Course.
+
+    Which Depth points grant it is decided in assessments; this row is the grant.
+    """
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="track_unlocks")
+    track = models.ForeignKey(Track, on_delete=models.CASCADE, related_name="unlocks")
+    unlocked_at = models.DateTimeField(default=timezone.now)
+    notified_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "track"], name="lessons_unlock_once_per_student_track"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} unlocked {self.track}"

@@ -1,0 +1,48 @@
+"""Fixtures shared by the whole suite: `student`, `author`, `api_client`."""
+
+import pytest
+from django.core.cache import cache
+from rest_framework.test import APIClient
+
+from tests.factories import AuthorFactory, UserFactory
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def student(db):
+    return UserFactory(email="learner@example.com", display_name="Learner")
+
+
+@pytest.fixture
+def other_student(db):
+    return UserFactory(email="someone-else@example.com", display_name="Someone Else")
+
+
+@pytest.fixture
+def author(db):
+    return AuthorFactory(email="writer@example.com", display_name="Writer")
+
+
+@pytest.fixture
+def student_client(client, student):
+    client.force_login(student)
+    return client
+
+
+@pytest.fixture
+def author_client(client, author):
+    client.force_login(author)
+    return client
+
+
+@pytest.fixture
+def api_client(student):
+    client = APIClient()
+    client.force_authenticate(student)
+    return client
