@@ -22,7 +22,6 @@ demo: migrate
 
 run: demo
 	$(PY) manage.py collectstatic --noinput --verbosity 0
-	@$(PY) manage.py demo_logins
 	$(PY) manage.py runserver 127.0.0.1:8000
 
 test: install

@@ -269,3 +269,6 @@ class ReminderSent(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["user", "due_date"], name="assessments_reminder_once_per_due_date"),
         ]
+
+    def __str__(self) -> str:
+        return f"{self.user} · due {self.due_date}"

@@ -1,8 +1,9 @@
-"""Extension point for section kinds whose data lives outside this app.
+"""Extension points for what the Guide page shows from other apps.
 
 `lessons` renders every section of a Guide, but some kinds (the warm-up prompt
-and its recall) show a student's own data, which another app owns. That app
-registers a provider here at start-up; `lessons` never imports it.
+and its recall) show a student's own data, and the page links to the lesson's
+Your Turn; other apps own those. They register providers here at start-up, so
+`lessons` never imports them.
 """
 
 from collections.abc import Callable, Sequence
@@ -11,20 +12,36 @@ from typing import Any
 from .models import Lesson, Section
 
 SectionDataProvider = Callable[[Any, Lesson, Sequence[Section]], dict[int, dict[str, Any]]]
+LessonContextProvider = Callable[[Any, Lesson], dict[str, Any]]
 
-_providers: list[SectionDataProvider] = []
+_section_providers: list[SectionDataProvider] = []
+_lesson_providers: list[LessonContextProvider] = []
 
 
 def register_section_data(provider: SectionDataProvider) -> SectionDataProvider:
     """Register `provider(user, lesson, sections) -> {section_id: context}`."""
-    if provider not in _providers:
-        _providers.append(provider)
+    if provider not in _section_providers:
+        _section_providers.append(provider)
+    return provider
+
+
+def register_lesson_context(provider: LessonContextProvider) -> LessonContextProvider:
+    """Register `provider(user, lesson) -> extra template context for the Guide page`."""
+    if provider not in _lesson_providers:
+        _lesson_providers.append(provider)
     return provider
 
 
 def section_data_for(user, lesson: Lesson, sections: Sequence[Section]) -> dict[int, dict[str, Any]]:
     data: dict[int, dict[str, Any]] = {}
-    for provider in _providers:
+    for provider in _section_providers:
         for section_id, context in provider(user, lesson, sections).items():
             data.setdefault(section_id, {}).update(context)
     return data
+
+
+def lesson_context_for(user, lesson: Lesson) -> dict[str, Any]:
+    context: dict[str, Any] = {}
+    for provider in _lesson_providers:
+        context.update(provider(user, lesson))
+    return context

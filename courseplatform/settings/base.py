@@ -4,9 +4,9 @@
 manage.py), `.test` or `.production`.
 """
 
+import os
 from datetime import timedelta
 from pathlib import Path
-import os
 
 import dj_database_url
 from django.utils.translation import gettext_lazy as _
@@ -168,6 +168,9 @@ ACCOUNT_RATE_LIMITS = {
 HEADLESS_CLIENTS = ("app",)
 HEADLESS_ONLY = False
 HEADLESS_TOKEN_STRATEGY = "allauth.headless.tokens.strategies.sessions.SessionTokenStrategy"
+
+# Absolute links in e-mails sent outside a request (reminders).
+SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")
 
 # --- E-mail -----------------------------------------------------------------
 EMAIL_BACKEND = os.environ.get("DJANGO_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")

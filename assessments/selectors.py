@@ -1,0 +1,178 @@
+"""Reads that join Your Turn data with a student's own history.
+
+Each runs a fixed number of queries, however many snapshots or ledger rows a
+student has.
+"""
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from django.conf import settings
+from django.db.models import Prefetch
+from django.http import Http404
+from django.utils import timezone
+
+from accounts.models import User
+from lessons.models import Lesson, Track
+
+from . import insights
+from .models import PointsEntry, Reflection, SkillCategory, SkillSnapshot, SnapshotRating, Turn, TurnCompletion
+
+
+@dataclass
+class NextUnlock:
+    track: Track
+    threshold: int
+    needed: int
+
+
+@dataclass
+class PointsSummary:
+    balance: int
+    entries: list[PointsEntry]
+    next_unlock: NextUnlock | None
+
+
+@dataclass
+class SnapshotView:
+    snapshot: SkillSnapshot
+    ratings: list[insights.Rating]
+
+    @property
+    def labels(self) -> list[str]:
+        return [r.name for r in self.ratings]
+
+    @property
+    def values(self) -> list[int]:
+        return [r.value for r in self.ratings]
+
+
+@dataclass
+class FrameworkHistory:
+    framework_name: str
+    framework_slug: str
+    snapshots: list[SnapshotView]  # newest first
+
+    @property
+    def latest(self) -> SnapshotView | None:
+        return self.snapshots[0] if self.snapshots else None
+
+
+@dataclass
+class TurnPage:
+    turn: Turn
+    lesson: Lesson
+    steps: list
+    categories: list[SkillCategory]
+    latest: SnapshotView | None
+    reflections: dict[int, Reflection]
+    completed: TurnCompletion | None
+    points_here: int
+    points_possible: int
+    summary: PointsSummary
+    patterns: insights.PatternSummary | None = None
+    goals: insights.GoalsInsight | None = None
+    extra: dict = field(default_factory=dict)
+
+
+def ratings_of(snapshot: SkillSnapshot) -> list[insights.Rating]:
+    """Plain ratings of a snapshot whose `ratings` were prefetched."""
+    return [
+        insights.Rating(slug=r.category_slug, name=r.category_name, value=r.value, cluster=r.cluster)
+        for r in snapshot.ratings.all()
+    ]
+
+
+def _snapshots(user: User):
+    return (
+        SkillSnapshot.objects.filter(user=user)
+        .select_related("framework")
+        .prefetch_related(Prefetch("ratings", queryset=SnapshotRating.objects.order_by("position", "id")))
+    )
+
+
+def next_unlock(*, user: User, balance: int) -> NextUnlock | None:
+    track = (
+        Track.objects.filter(kind=Track.Kind.EXTENSION)
+        .exclude(unlocks__user=user)
+        .order_by("unlock_threshold", "position", "id")
+        .first()
+    )
+    if track is None:
+        return None
+    return NextUnlock(track=track, threshold=track.unlock_threshold, needed=max(track.unlock_threshold - balance, 0))
+
+
+def points_summary(*, user: User, limit: int | None = None) -> PointsSummary:
+    """Balance (cached on the user, kept equal to the ledger's sum), ledger and next unlock."""
+    balance = User.objects.filter(pk=user.pk).values_list("depth_points", flat=True).get()
+    entries = PointsEntry.objects.filter(user=user).order_by("-created_at", "-id")
+    if limit is not None:
+        entries = entries[:limit]
+    return PointsSummary(balance=balance, entries=list(entries), next_unlock=next_unlock(user=user, balance=balance))
+
+
+def skills_history(*, user: User) -> list[FrameworkHistory]:
+    """Snapshots grouped by framework, newest first (2 queries)."""
+    groups: dict[str, FrameworkHistory] = {}
+    for snapshot in _snapshots(user).order_by("-created_at", "-id"):
+        slug = snapshot.framework.slug if snapshot.framework else f"archived-{snapshot.framework_name}"
+        group = groups.setdefault(slug, FrameworkHistory(snapshot.framework_name, slug, []))
+        group.snapshots.append(SnapshotView(snapshot=snapshot, ratings=ratings_of(snapshot)))
+    return list(groups.values())
+
+
+def snapshot_get(*, user: User, pk: object) -> SnapshotView:
+    """One of the student's own snapshots, or 404 (another student's id is unknown here)."""
+    try:
+        snapshot = _snapshots(user).get(pk=int(pk))
+    except (SkillSnapshot.DoesNotExist, TypeError, ValueError):
+        raise Http404("No such snapshot.") from None
+    return SnapshotView(snapshot=snapshot, ratings=ratings_of(snapshot))
+
+
+def retake_due(*, user: User) -> date | None:
+    """The date a retake is suggested: 182 days after the latest snapshot."""
+    latest = SkillSnapshot.objects.filter(user=user).order_by("-created_at").values_list("created_at", flat=True).first()
+    if latest is None:
+        return None
+    return timezone.localdate(latest + settings.SOFTSYNCED["REASSESS_AFTER"])
+
+
+def turn_get(*, lesson: Lesson) -> Turn:
+    try:
+        return Turn.objects.select_related("framework").get(lesson=lesson)
+    except Turn.DoesNotExist:
+        raise Http404("This lesson has no Your Turn.") from None
+
+
+def turn_page(*, user: User, lesson: Lesson) -> TurnPage:
+    """Everything the Your Turn page shows, in a fixed number of queries."""
+    turn = turn_get(lesson=lesson)
+    steps = list(turn.steps.order_by("number"))
+    categories = list(turn.framework.categories.order_by("position", "id")) if turn.framework else []
+    snapshot = _snapshots(user).filter(turn=turn).order_by("-created_at", "-id").first()
+    latest = SnapshotView(snapshot=snapshot, ratings=ratings_of(snapshot)) if snapshot else None
+    reflections = {r.step_id: r for r in Reflection.objects.filter(user=user, step__turn=turn)}
+    completed = TurnCompletion.objects.filter(user=user, turn=turn).first()
+    step_ids = [s.pk for s in steps]
+    points_here = sum(
+        PointsEntry.objects.filter(user=user, step_id__in=step_ids).values_list("amount", flat=True)
+    )
+    page = TurnPage(
+        turn=turn,
+        lesson=lesson,
+        steps=steps,
+        categories=categories,
+        latest=latest,
+        reflections=reflections,
+        completed=completed,
+        points_here=points_here,
+        points_possible=sum(s.points for s in steps if s.takes_reflection),
+        summary=points_summary(user=user, limit=0),
+    )
+    if latest is not None:
+        page.patterns = insights.pattern_summary(latest.ratings)
+        framework_slug = turn.framework.slug if turn.framework else ""
+        page.goals = insights.goals_insight(latest.ratings, framework_slug=framework_slug, path=user.producer_path)
+    return page

@@ -1,0 +1,240 @@
+"""Reads that join course structure with a student's progress and access.
+
+Every function here runs a fixed number of queries, however many tracks,
+lessons or sections there are.
+"""
+
+from dataclasses import dataclass, field
+
+from django.db.models import Count, Prefetch, Q
+from django.http import Http404
+
+from accounts.models import User
+
+from .models import FAQ, Lesson, LessonProgress, Module, QuickReference, Section, Track, TrackUnlock
+
+
+class TrackLocked(Exception):
+    """The student asked for an Extension Course they have not unlocked yet."""
+
+    def __init__(self, track: Track):
+        super().__init__(track.slug)
+        self.track = track
+
+
+@dataclass
+class LessonRow:
+    lesson: Lesson
+    state: str  # "done", "in_progress" or "not_started"
+    progress: LessonProgress | None = None
+
+    @property
+    def state_label(self) -> str:
+        return {"done": "Done", "in_progress": "In progress"}.get(self.state, "Not started")
+
+
+@dataclass
+class ModuleOutline:
+    module: Module
+    lessons: list[LessonRow] = field(default_factory=list)
+
+
+@dataclass
+class TrackCard:
+    track: Track
+    is_open: bool
+    lesson_count: int
+    done_count: int
+
+    @property
+    def percent_done(self) -> int:
+        return round(100 * self.done_count / self.lesson_count) if self.lesson_count else 0
+
+
+@dataclass
+class TrackOutline:
+    track: Track
+    is_open: bool
+    modules: list[ModuleOutline]
+
+    @property
+    def lesson_count(self) -> int:
+        return sum(len(m.lessons) for m in self.modules)
+
+    @property
+    def done_count(self) -> int:
+        return sum(1 for m in self.modules for row in m.lessons if row.state == "done")
+
+
+@dataclass
+class LessonGuide:
+    lesson: Lesson
+    sections: list[Section]
+    faqs: list[FAQ]
+    quick_references: list[QuickReference]
+    next_lesson: Lesson | None
+    progress: LessonProgress | None
+
+
+@dataclass
+class ResumePoint:
+    lesson: Lesson
+    anchor: str
+    started: bool
+
+    @property
+    def url(self) -> str:
+        url = self.lesson.get_absolute_url()
+        return f"{url}#{self.anchor}" if self.anchor else url
+
+
+def lesson_state(progress: LessonProgress | None) -> str:
+    if progress is None:
+        return "not_started"
+    return "done" if progress.completed_at else "in_progress"
+
+
+def unlocked_track_ids(*, user: User) -> set[int]:
+    if not user.is_authenticated:
+        return set()
+    return set(TrackUnlock.objects.filter(user=user).values_list("track_id", flat=True))
+
+
+def track_is_open(*, user: User, track: Track, unlocked: set[int] | None = None) -> bool:
+    """Core tracks are open to everyone; an Extension Course once unlocked.
+
+    Staff see every track so they can check what they wrote.
+    """
+    if not track.is_extension or (user.is_authenticated and user.is_staff):
+        return True
+    if unlocked is None:
+        unlocked = unlocked_track_ids(user=user)
+    return track.pk in unlocked
+
+
+def track_cards(*, user: User) -> list[TrackCard]:
+    """Every track with its lock state and the student's done count (3 queries)."""
+    tracks = list(
+        Track.objects.annotate(
+            lesson_count=Count("modules__lessons", filter=Q(modules__lessons__status=Lesson.Status.PUBLISHED))
+        ).order_by("position", "id")
+    )
+    unlocked = unlocked_track_ids(user=user)
+    done_by_track = dict(
+        LessonProgress.objects.filter(
+            user=user, completed_at__isnull=False, lesson__status=Lesson.Status.PUBLISHED
+        )
+        .values_list("lesson__module__track_id")
+        .annotate(n=Count("id"))
+        .values_list("lesson__module__track_id", "n")
+    )
+    return [
+        TrackCard(
+            track=t,
+            is_open=track_is_open(user=user, track=t, unlocked=unlocked),
+            lesson_count=t.lesson_count,
+            done_count=done_by_track.get(t.pk, 0),
+        )
+        for t in tracks
+    ]
+
+
+def track_get(*, slug: str) -> Track:
+    try:
+        return Track.objects.get(slug=slug)
+    except Track.DoesNotExist:
+        raise Http404("No such track.") from None
+
+
+def track_outline(*, user: User, track: Track) -> TrackOutline:
+    """Modules → lessons with the student's state for each (3 queries)."""
+    lessons = Lesson.objects.visible_to(user).order_by("position", "id")
+    modules = list(
+        track.modules.order_by("position", "id").prefetch_related(Prefetch("lessons", queryset=lessons))
+    )
+    lesson_ids = [lesson.pk for m in modules for lesson in m.lessons.all()]
+    progress = {p.lesson_id: p for p in LessonProgress.objects.filter(user=user, lesson_id__in=lesson_ids)}
+    outline = [
+        ModuleOutline(
+            module=m,
+            lessons=[
+                LessonRow(lesson=lesson, state=lesson_state(progress.get(lesson.pk)), progress=progress.get(lesson.pk))
+                for lesson in m.lessons.all()
+            ],
+        )
+        for m in modules
+    ]
+    return TrackOutline(track=track, is_open=track_is_open(user=user, track=track), modules=outline)
+
+
+def lesson_get(*, user: User, slug: str) -> Lesson:
+    """The lesson the student may read, or 404 (unknown or draft) / TrackLocked."""
+    try:
+        lesson = Lesson.objects.visible_to(user).select_related("module__track").get(slug=slug)
+    except Lesson.DoesNotExist:
+        raise Http404("No such lesson.") from None
+    if not track_is_open(user=user, track=lesson.module.track):
+        raise TrackLocked(lesson.module.track)
+    return lesson
+
+
+def next_lesson_for(*, user: User, lesson: Lesson) -> Lesson | None:
+    module = lesson.module
+    return (
+        Lesson.objects.visible_to(user)
+        .filter(module__track_id=module.track_id)
+        .filter(
+            Q(module__position__gt=module.position)
+            | Q(module__position=module.position, module_id=module.pk, position__gt=lesson.position)
+        )
+        .select_related("module")
+        .order_by("module__position", "module_id", "position", "id")
+        .first()
+    )
+
+
+def lesson_guide(*, user: User, lesson: Lesson) -> LessonGuide:
+    """Everything the Guide page shows, in a fixed number of queries."""
+    sections = list(lesson.sections.select_related("recall_of").order_by("position", "id"))
+    faqs = list(lesson.faqs.order_by("position", "id"))
+    quick_references = list(lesson.quick_references.order_by("position", "id"))
+    progress = (
+        LessonProgress.objects.filter(user=user, lesson=lesson).first() if user.is_authenticated else None
+    )
+    return LessonGuide(
+        lesson=lesson,
+        sections=sections,
+        faqs=faqs,
+        quick_references=quick_references,
+        next_lesson=next_lesson_for(user=user, lesson=lesson),
+        progress=progress,
+    )
+
+
+def resume_point(*, user: User) -> ResumePoint | None:
+    """Where "Continue" takes the student.
+
+    The most recently read lesson that is not done, at the furthest section
+    reached; otherwise the first Core Track lesson not yet done.
+    """
+    latest = (
+        LessonProgress.objects.filter(
+            user=user, completed_at__isnull=True, lesson__status=Lesson.Status.PUBLISHED
+        )
+        .select_related("lesson__module__track", "furthest_section")
+        .order_by("-updated_at", "-id")
+        .first()
+    )
+    if latest is not None and track_is_open(user=user, track=latest.lesson.module.track):
+        anchor = latest.furthest_section.anchor if latest.furthest_section else ""
+        return ResumePoint(lesson=latest.lesson, anchor=anchor, started=True)
+    first_open = (
+        Lesson.objects.published()
+        .filter(module__track__kind=Track.Kind.CORE)
+        .exclude(progress__user=user, progress__completed_at__isnull=False)
+        .in_reading_order()
+        .first()
+    )
+    if first_open is None:
+        return None
+    return ResumePoint(lesson=first_open, anchor="", started=False)

@@ -1,0 +1,86 @@
+"""Student pages for tracks and lesson Guides."""
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_GET, require_POST
+
+from . import selectors, services
+from .forms import ProgressForm
+from .models import Section
+from .sections import lesson_context_for, section_data_for
+
+
+def _locked(request: HttpRequest, track, status: int = 200) -> HttpResponse:
+    return render(
+        request,
+        "lessons/track_locked.html",
+        {"track": track, "points": request.user.depth_points,
+         "points_needed": max(track.unlock_threshold - request.user.depth_points, 0)},
+        status=status,
+    )
+
+
+@login_required
+@require_GET
+def track_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    track = selectors.track_get(slug=slug)
+    if not selectors.track_is_open(user=request.user, track=track):
+        return _locked(request, track)
+    outline = selectors.track_outline(user=request.user, track=track)
+    return render(request, "lessons/track.html", {"outline": outline, "track": track})
+
+
+@login_required
+@require_GET
+def lesson_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    try:
+        lesson = selectors.lesson_get(user=request.user, slug=slug)
+    except selectors.TrackLocked as locked:
+        return _locked(request, locked.track, status=403)
+    if lesson.is_published:
+        services.progress_start(user=request.user, lesson=lesson)
+    guide = selectors.lesson_guide(user=request.user, lesson=lesson)
+    section_data = section_data_for(request.user, lesson, guide.sections)
+    blocks = [(section, section_data.get(section.pk, {})) for section in guide.sections]
+    context = {
+        "lesson": lesson,
+        "track": lesson.module.track,
+        "module": lesson.module,
+        "guide": guide,
+        "blocks": blocks,
+        **lesson_context_for(request.user, lesson),
+    }
+    return render(request, "lessons/lesson.html", context)
+
+
+@login_required
+@require_POST
+def lesson_progress(request: HttpRequest, slug: str) -> HttpResponse:
+    """Record reading progress; answers JSON to scripts, redirects forms."""
+    try:
+        lesson = selectors.lesson_get(user=request.user, slug=slug)
+    except selectors.TrackLocked as locked:
+        return _locked(request, locked.track, status=403)
+    form = ProgressForm(request.POST)
+    wants_json = "application/json" in request.headers.get("Accept", "")
+    if not form.is_valid():
+        return JsonResponse({"errors": form.errors.get_json_data()}, status=400)
+    section = None
+    if form.cleaned_data["section"]:
+        section = Section.objects.filter(lesson=lesson, pk=form.cleaned_data["section"]).first()
+        if section is None:
+            return JsonResponse({"errors": {"section": [{"message": "No such section in this lesson."}]}}, status=400)
+    progress = services.progress_record(
+        user=request.user, lesson=lesson, section=section, finished=form.cleaned_data["finished"]
+    )
+    if wants_json:
+        return JsonResponse({
+            "furthest_section": progress.furthest_section_id,
+            "guide_finished": progress.guide_finished_at is not None,
+        })
+    next_url = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}):
+        next_url = lesson.get_absolute_url()
+    return redirect(next_url)

@@ -1,0 +1,47 @@
+// Admin: a "Preview" toggle under each Markdown field, rendered by the server
+// with the same sanitiser that saving uses, so what you see is what students get.
+(function () {
+  "use strict";
+  var root = (document.location.pathname.match(/^(.*?\/admin\/)/) || [null, "/admin/"])[1];
+  var endpoint = root + "lessons/lesson/markdown-preview/";
+  var csrf = (document.cookie.match(/(?:^|; )csrftoken=([^;]+)/) || [])[1] || "";
+
+  function attach(textarea) {
+    if (textarea.dataset.previewReady) return;
+    textarea.dataset.previewReady = "1";
+    var button = document.createElement("button");
+    button.type = "button";
+    button.className = "button md-preview-toggle";
+    button.textContent = "Preview";
+    button.setAttribute("aria-expanded", "false");
+    var panel = document.createElement("div");
+    panel.className = "md-preview";
+    panel.hidden = true;
+    panel.setAttribute("aria-live", "polite");
+    textarea.insertAdjacentElement("afterend", panel);
+    textarea.insertAdjacentElement("afterend", button);
+    button.addEventListener("click", function () {
+      var open = panel.hidden;
+      panel.hidden = !open;
+      button.setAttribute("aria-expanded", String(open));
+      button.textContent = open ? "Hide preview" : "Preview";
+      if (!open) return;
+      panel.textContent = "Rendering…";
+      fetch(endpoint, {
+        method: "POST",
+        headers: { "X-CSRFToken": csrf },
+        body: new URLSearchParams({ text: textarea.value }),
+        credentials: "same-origin",
+      })
+        .then(function (r) { return r.json(); })
+        .then(function (data) { panel.innerHTML = data.html || ""; })
+        .catch(function () { panel.textContent = "The preview could not be rendered."; });
+    });
+  }
+
+  function scan() {
+    document.querySelectorAll("textarea[name$='_md']").forEach(attach);
+  }
+  document.addEventListener("DOMContentLoaded", scan);
+  document.addEventListener("formset:added", scan);
+})();

@@ -1,0 +1,104 @@
+// Radar charts for Soft Synced (chart.js, vendored).
+//  - [data-radar-live]: redraws from the rating sliders as they move.
+//  - [data-radar]: a static chart from data attributes (skills history, comparison).
+// Every chart also has a table of the same numbers on the page.
+(function () {
+  "use strict";
+  var registry = (window.softSynced = window.softSynced || {}).charts = {};
+  var styles = getComputedStyle(document.documentElement);
+  function cssVar(name, fallback) { return (styles.getPropertyValue(name) || "").trim() || fallback; }
+  var palette = [cssVar("--accent", "#2f5d8a"), cssVar("--chart-2", "#b4532a")];
+
+  function dataset(label, values, index) {
+    var color = palette[index % palette.length];
+    return {
+      label: label,
+      data: values,
+      borderColor: color,
+      backgroundColor: color + "33",
+      pointBackgroundColor: color,
+      borderWidth: 2,
+      borderDash: index ? [6, 4] : [],
+      pointStyle: index ? "rectRot" : "circle",
+      pointRadius: 4,
+    };
+  }
+
+  function makeChart(canvas, labels, sets) {
+    if (typeof Chart === "undefined") return null;
+    var chart = new Chart(canvas, {
+      type: "radar",
+      data: { labels: labels, datasets: sets },
+      options: {
+        animation: false,
+        responsive: true,
+        maintainAspectRatio: true,
+        scales: { r: { min: 0, max: 10, ticks: { stepSize: 2, backdropColor: "transparent" },
+                       pointLabels: { font: { size: 13 } } } },
+        plugins: { legend: { display: sets.length > 1, position: "bottom" } },
+      },
+    });
+    registry[canvas.id] = chart;
+    return chart;
+  }
+
+  function nums(text) {
+    return (text || "").split(",").filter(Boolean).map(function (v) { return parseFloat(v); });
+  }
+
+  function live(canvas) {
+    var form = canvas.closest("form");
+    var sliders = Array.prototype.slice.call(form.querySelectorAll("input[type=range]"));
+    var labels = sliders.map(function (s) { return s.getAttribute("data-category"); });
+    var values = function () { return sliders.map(function (s) { return parseInt(s.value, 10); }); };
+    var sets = [dataset(canvas.getAttribute("data-label") || "Now", values(), 0)];
+    if (canvas.hasAttribute("data-previous")) {
+      sets.push(dataset(canvas.getAttribute("data-previous-label") || "Before", nums(canvas.getAttribute("data-previous")), 1));
+    }
+    var chart = makeChart(canvas, labels, sets);
+    canvas.setAttribute("data-values", values().join(","));
+    sliders.forEach(function (slider) {
+      slider.addEventListener("input", function () {
+        var output = form.querySelector("#" + slider.id + "-value");
+        if (output) output.textContent = slider.value;
+        slider.setAttribute("aria-valuetext", slider.value + " out of 10");
+        var current = values();
+        canvas.setAttribute("data-values", current.join(","));
+        if (chart) { chart.data.datasets[0].data = current; chart.update(); }
+      });
+    });
+  }
+
+  function still(canvas) {
+    var labels = JSON.parse(canvas.getAttribute("data-labels") || "[]");
+    var series = JSON.parse(canvas.getAttribute("data-series") || "[]");
+    makeChart(canvas, labels, series.map(function (s, i) { return dataset(s.label, s.values, i); }));
+  }
+
+  function downloads() {
+    document.querySelectorAll("[data-download-chart]").forEach(function (link) {
+      link.addEventListener("click", function (event) {
+        var canvas = document.getElementById(link.getAttribute("data-download-chart"));
+        if (!canvas) return;
+        event.preventDefault();
+        // Paint a white background so the PNG reads well outside the page.
+        var copy = document.createElement("canvas");
+        copy.width = canvas.width; copy.height = canvas.height;
+        var ctx = copy.getContext("2d");
+        ctx.fillStyle = "#ffffff"; ctx.fillRect(0, 0, copy.width, copy.height);
+        ctx.drawImage(canvas, 0, 0);
+        var a = document.createElement("a");
+        a.href = copy.toDataURL("image/png");
+        a.download = link.getAttribute("data-filename") || "soft-synced-skills.png";
+        document.body.appendChild(a); a.click(); a.remove();
+      });
+    });
+  }
+
+  function init() {
+    document.querySelectorAll("canvas[data-radar-live]").forEach(live);
+    document.querySelectorAll("canvas[data-radar]").forEach(still);
+    downloads();
+  }
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", init); else init();
+})();
