@@ -102,6 +102,7 @@ class TurnStep(models.Model):
         RATE = "rate", _("Rate yourself")
         REFLECTION = "reflection", _("Reflection")
         GOALS = "goals", _("Connect to your goals")
+        SUCCESS = "success", _("Define success (saved to the profile)")
 
     turn = models.ForeignKey(Turn, on_delete=models.CASCADE, related_name="steps")
     number = models.PositiveSmallIntegerField(_("step number"))
@@ -128,7 +129,7 @@ class TurnStep(models.Model):
 
     @property
     def takes_reflection(self) -> bool:
-        return self.kind in (self.Kind.REFLECTION, self.Kind.GOALS)
+        return self.kind in (self.Kind.REFLECTION, self.Kind.GOALS, self.Kind.SUCCESS)
 
 
 class SkillSnapshot(models.Model):

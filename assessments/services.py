@@ -18,6 +18,7 @@ from django.db.models import F
 from django.utils.translation import gettext as _
 
 from accounts.models import User
+from accounts.services import profile_update
 from lessons.models import Section, Track
 from lessons.services import progress_mark_done, track_unlock
 
@@ -257,6 +258,10 @@ def reflection_save(*, user: User, step: TurnStep, text: object) -> ReflectionRe
         reflection.text = text
         reflection.word_count = words
         reflection.save(update_fields=["text", "word_count", "updated_at"])
+    if step.kind == TurnStep.Kind.SUCCESS:
+        # Lesson 1's reflection is the student's definition of success: later
+        # lessons (Lesson 3's goals step) read it from the profile.
+        profile_update(user=user, definition_of_success=text[:2000])
 
     result = ReflectionResult(reflection=reflection)
     if step.points and words >= step.min_words:

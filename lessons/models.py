@@ -116,6 +116,7 @@ class Lesson(models.Model):
         ordering = ["module", "position", "id"]
         constraints = [
             models.CheckConstraint(condition=Q(estimated_minutes__gte=1), name="lessons_lesson_minutes_positive"),
+            models.UniqueConstraint(fields=["module", "number"], name="lessons_lesson_number_unique_in_module"),
         ]
 
     def __str__(self) -> str:
@@ -204,15 +205,25 @@ class Section(LessonPart):
             models.CheckConstraint(
                 condition=Q(answer_count__gte=1, answer_count__lte=10), name="lessons_section_answer_count_range"
             ),
+            # Anchors are the page's link targets and the resume point.
+            models.UniqueConstraint(fields=["lesson", "anchor"], name="lessons_section_anchor_unique_in_lesson"),
         ]
 
     def __str__(self) -> str:
         return self.heading or self.get_kind_display()
 
-    def render(self) -> None:
-        self.body_html = render_markdown(self.body_md)
+    def clean(self) -> None:
+        # Fill the anchor before constraints are validated, so a clash with a
+        # sibling's anchor is a form error rather than a database error.
+        self.fill_anchor()
+
+    def fill_anchor(self) -> None:
         if not self.anchor:
             self.anchor = slugify(self.heading)[:80] or f"section-{self.position}"
+
+    def render(self) -> None:
+        self.body_html = render_markdown(self.body_md)
+        self.fill_anchor()
 
     @property
     def template_name(self) -> str:

@@ -130,7 +130,7 @@ def test_core_track_has_four_published_lessons_and_lesson_1_asks_for_success():
         (4, "can-creativity-be-learned"),
     ]
     step = TurnStep.objects.get(turn__lesson__slug="what-does-success-mean-to-you")
-    assert (step.kind, step.points, step.min_words) == ("reflection", 10, 30)
+    assert (step.kind, step.points, step.min_words) == ("success", 10, 30)
     assert step.turn.framework is None
 
 
