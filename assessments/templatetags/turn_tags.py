@@ -25,3 +25,25 @@ def labels_json(view):
     import json
 
     return json.dumps(view.labels if view else [])
+
+
+@register.filter
+def level_text(category, value):
+    """The author's descriptor for a rating: the one at or just below `value`."""
+    levels = category.level_descriptors or {}
+    best = None
+    for key, text in levels.items():
+        try:
+            level = int(key)
+        except (TypeError, ValueError):
+            continue
+        if level <= int(value) and (best is None or level > best[0]):
+            best = (level, text)
+    return best[1] if best else ""
+
+
+@register.filter
+def levels_json(category):
+    import json
+
+    return json.dumps(category.level_descriptors or {})

@@ -46,6 +46,18 @@
     return (text || "").split(",").filter(Boolean).map(function (v) { return parseFloat(v); });
   }
 
+  // The author's descriptor at or just below a value, e.g. 6 -> the text for 5.
+  function levelText(slider, value) {
+    var levels = {};
+    try { levels = JSON.parse(slider.getAttribute("data-levels") || "{}"); } catch (e) { return ""; }
+    var best = -1, text = "";
+    Object.keys(levels).forEach(function (key) {
+      var level = parseInt(key, 10);
+      if (level <= value && level > best) { best = level; text = levels[key]; }
+    });
+    return text;
+  }
+
   function live(canvas) {
     var form = canvas.closest("form");
     var sliders = Array.prototype.slice.call(form.querySelectorAll("input[type=range]"));
@@ -61,7 +73,10 @@
       slider.addEventListener("input", function () {
         var output = form.querySelector("#" + slider.id + "-value");
         if (output) output.textContent = slider.value;
-        slider.setAttribute("aria-valuetext", slider.value + " out of 10");
+        var level = form.querySelector("#" + slider.id + "-level");
+        var text = levelText(slider, parseInt(slider.value, 10));
+        if (level) level.textContent = text;
+        slider.setAttribute("aria-valuetext", slider.value + " out of 10" + (text ? ": " + text : ""));
         var current = values();
         canvas.setAttribute("data-values", current.join(","));
         if (chart) { chart.data.datasets[0].data = current; chart.update(); }
