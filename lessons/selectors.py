@@ -184,8 +184,12 @@ def next_lesson_for(*, user: User, lesson: Lesson) -> Lesson | None:
         Lesson.objects.visible_to(user)
         .filter(module__track_id=module.track_id)
         .filter(
+            # After this lesson in (module position, module id, position, id)
+            # order, so equal positions (the default is 0) still lead on.
             Q(module__position__gt=module.position)
-            | Q(module__position=module.position, module_id=module.pk, position__gt=lesson.position)
+            | Q(module__position=module.position, module_id__gt=module.pk)
+            | Q(module_id=module.pk, position__gt=lesson.position)
+            | Q(module_id=module.pk, position=lesson.position, id__gt=lesson.pk)
         )
         .select_related("module")
         .order_by("module__position", "module_id", "position", "id")
