@@ -13,9 +13,6 @@ ALLOWED_ATTRIBUTES = {
     "abbr": {"title"},
     "th": {"scope"},
     "td": {"colspan", "rowspan"},
-    "h2": {"id"},
-    "h3": {"id"},
-    "h4": {"id"},
 }
 
 

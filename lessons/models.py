@@ -160,6 +160,11 @@ class LessonPart(models.Model):
         """Fill the derived HTML fields from their Markdown sources."""
 
     def save(self, *args, **kwargs) -> None:
+        if self._state.adding and not self.position and self.lesson_id:
+            # Appended without a position (e.g. a new admin inline): put it last,
+            # so order and reading progress stay well defined.
+            last = type(self).objects.filter(lesson_id=self.lesson_id).aggregate(m=models.Max("position"))["m"]
+            self.position = 0 if last is None else last + 1
         self.render()
         super().save(*args, **kwargs)
         _bump_lesson_version(self.lesson_id)

@@ -72,6 +72,11 @@ def lesson_progress(request: HttpRequest, slug: str) -> HttpResponse:
         section = Section.objects.filter(lesson=lesson, pk=form.cleaned_data["section"]).first()
         if section is None:
             return JsonResponse({"errors": {"section": [{"message": "No such section in this lesson."}]}}, status=400)
+    if not lesson.is_published:
+        # Staff previewing a draft leave no reading progress behind.
+        if wants_json:
+            return JsonResponse({"furthest_section": None, "guide_finished": False, "preview": True})
+        return redirect(lesson.get_absolute_url())
     progress = services.progress_record(
         user=request.user, lesson=lesson, section=section, finished=form.cleaned_data["finished"]
     )
