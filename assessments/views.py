@@ -20,24 +20,11 @@ from accounts.services import profile_update
 from lessons import selectors as lesson_selectors
 from lessons import services as lesson_services
 from lessons.models import Lesson, Section
+from lessons.views import with_lesson
 
 from . import insights, selectors, services
 from .forms import RatingForm, ReflectionForm, SuccessForm
 from .models import TurnStep
-
-
-def _lesson_or_locked(request: HttpRequest, slug: str) -> Lesson | HttpResponse:
-    try:
-        return lesson_selectors.lesson_get(user=request.user, slug=slug)
-    except lesson_selectors.TrackLocked as locked:
-        track = locked.track
-        return render(
-            request,
-            "lessons/track_locked.html",
-            {"track": track, "points": request.user.depth_points,
-             "points_needed": max(track.unlock_threshold - request.user.depth_points, 0)},
-            status=403,
-        )
 
 
 def _error_messages(request: HttpRequest, error: ValidationError) -> None:
@@ -73,10 +60,8 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def prompt_answers(request: HttpRequest, slug: str, section_id: int) -> HttpResponse:
-    lesson = _lesson_or_locked(request, slug)
-    if isinstance(lesson, HttpResponse):
-        return lesson
+@with_lesson
+def prompt_answers(request: HttpRequest, lesson: Lesson, section_id: int) -> HttpResponse:
     section = get_object_or_404(Section, pk=section_id, lesson=lesson, kind=Section.Kind.WARMUP_PROMPT)
     answers = [
         {"text": request.POST.get(f"answer_{n}", ""), "category": request.POST.get(f"category_{n}", "")}
@@ -119,19 +104,15 @@ def _turn_context(request: HttpRequest, lesson: Lesson, **forms) -> dict:
 
 @login_required
 @require_GET
-def turn(request: HttpRequest, slug: str) -> HttpResponse:
-    lesson = _lesson_or_locked(request, slug)
-    if isinstance(lesson, HttpResponse):
-        return lesson
+@with_lesson
+def turn(request: HttpRequest, lesson: Lesson) -> HttpResponse:
     return render(request, "assessments/turn.html", _turn_context(request, lesson))
 
 
 @login_required
 @require_POST
-def turn_snapshot(request: HttpRequest, slug: str) -> HttpResponse:
-    lesson = _lesson_or_locked(request, slug)
-    if isinstance(lesson, HttpResponse):
-        return lesson
+@with_lesson
+def turn_snapshot(request: HttpRequest, lesson: Lesson) -> HttpResponse:
     the_turn = selectors.turn_get(lesson=lesson)
     categories = list(the_turn.framework.categories.order_by("position", "id")) if the_turn.framework else []
     form = RatingForm(request.POST, categories=categories)
@@ -142,17 +123,15 @@ def turn_snapshot(request: HttpRequest, slug: str) -> HttpResponse:
             _error_messages(request, error)
         else:
             messages.success(request, _("Snapshot saved. Your chart is below; read what it shows in step 2."))
-            return redirect(f"{reverse('turn', kwargs={'slug': slug})}#step-2")
+            return redirect(f"{reverse('turn', kwargs={'slug': lesson.slug})}#step-2")
     context = _turn_context(request, lesson, rating_form=form)
     return render(request, "assessments/turn.html", context, status=400)
 
 
 @login_required
 @require_POST
-def turn_reflection(request: HttpRequest, slug: str, number: int) -> HttpResponse:
-    lesson = _lesson_or_locked(request, slug)
-    if isinstance(lesson, HttpResponse):
-        return lesson
+@with_lesson
+def turn_reflection(request: HttpRequest, lesson: Lesson, number: int) -> HttpResponse:
     the_turn = selectors.turn_get(lesson=lesson)
     step = TurnStep.objects.filter(turn=the_turn, number=number).first()
     if step is None or not step.takes_reflection:
@@ -167,18 +146,16 @@ def turn_reflection(request: HttpRequest, slug: str, number: int) -> HttpRespons
                     form.add_error("text" if field == "text" else None, problem)
         else:
             _announce(request, result)
-            return redirect(f"{reverse('turn', kwargs={'slug': slug})}#step-{step.number}")
+            return redirect(f"{reverse('turn', kwargs={'slug': lesson.slug})}#step-{step.number}")
     context = _turn_context(request, lesson, **{f"reflection_{step.pk}": form})
     return render(request, "assessments/turn.html", context, status=400)
 
 
 @login_required
 @require_POST
-def turn_success(request: HttpRequest, slug: str) -> HttpResponse:
+@with_lesson
+def turn_success(request: HttpRequest, lesson: Lesson) -> HttpResponse:
     """Save the definition of success from the goals step to the profile."""
-    lesson = _lesson_or_locked(request, slug)
-    if isinstance(lesson, HttpResponse):
-        return lesson
     form = SuccessForm(request.POST)
     if form.is_valid():
         try:
@@ -187,26 +164,24 @@ def turn_success(request: HttpRequest, slug: str) -> HttpResponse:
             _error_messages(request, error)
         else:
             messages.success(request, _("Your definition of success is saved to your profile."))
-            return redirect(f"{reverse('turn', kwargs={'slug': slug})}#step-3")
+            return redirect(f"{reverse('turn', kwargs={'slug': lesson.slug})}#step-3")
     context = _turn_context(request, lesson, success_form=form)
     return render(request, "assessments/turn.html", context, status=400)
 
 
 @login_required
 @require_POST
-def turn_complete(request: HttpRequest, slug: str) -> HttpResponse:
-    lesson = _lesson_or_locked(request, slug)
-    if isinstance(lesson, HttpResponse):
-        return lesson
+@with_lesson
+def turn_complete(request: HttpRequest, lesson: Lesson) -> HttpResponse:
     the_turn = selectors.turn_get(lesson=lesson)
     try:
         result = services.turn_complete(user=request.user, turn=the_turn)
     except ValidationError as error:
         _error_messages(request, error)
-        return redirect(f"{reverse('turn', kwargs={'slug': slug})}#step-1")
+        return redirect(f"{reverse('turn', kwargs={'slug': lesson.slug})}#step-1")
     if result.created:
         messages.success(request, the_turn.completion_message or _("Turn complete. Nicely done."))
-    return redirect(f"{reverse('turn', kwargs={'slug': slug})}#complete")
+    return redirect(f"{reverse('turn', kwargs={'slug': lesson.slug})}#complete")
 
 
 @login_required

@@ -1,5 +1,7 @@
 """Student pages for tracks and lesson Guides."""
 
+from functools import wraps
+
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
@@ -12,7 +14,8 @@ from .models import Section
 from .sections import lesson_context_for, section_data_for
 
 
-def _locked(request: HttpRequest, track, status: int = 200) -> HttpResponse:
+def locked_response(request: HttpRequest, track, status: int = 200) -> HttpResponse:
+    """The page a locked Extension Course shows instead of its content: what unlocks it."""
     return render(
         request,
         "lessons/track_locked.html",
@@ -22,23 +25,34 @@ def _locked(request: HttpRequest, track, status: int = 200) -> HttpResponse:
     )
 
 
+def with_lesson(view):
+    """Resolve `slug` to a lesson the student may open, or answer 404 / the lock page (403)."""
+
+    @wraps(view)
+    def wrapper(request: HttpRequest, slug: str, *args, **kwargs) -> HttpResponse:
+        try:
+            lesson = selectors.lesson_get(user=request.user, slug=slug)
+        except selectors.TrackLocked as locked:
+            return locked_response(request, locked.track, status=403)
+        return view(request, lesson, *args, **kwargs)
+
+    return wrapper
+
+
 @login_required
 @require_GET
 def track_detail(request: HttpRequest, slug: str) -> HttpResponse:
     track = selectors.track_get(slug=slug)
     if not selectors.track_is_open(user=request.user, track=track):
-        return _locked(request, track)
+        return locked_response(request, track)
     outline = selectors.track_outline(user=request.user, track=track)
     return render(request, "lessons/track.html", {"outline": outline, "track": track})
 
 
 @login_required
 @require_GET
-def lesson_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    try:
-        lesson = selectors.lesson_get(user=request.user, slug=slug)
-    except selectors.TrackLocked as locked:
-        return _locked(request, locked.track, status=403)
+@with_lesson
+def lesson_detail(request: HttpRequest, lesson) -> HttpResponse:
     if lesson.is_published:
         services.progress_start(user=request.user, lesson=lesson)
     guide = selectors.lesson_guide(user=request.user, lesson=lesson)
@@ -57,12 +71,9 @@ def lesson_detail(request: HttpRequest, slug: str) -> HttpResponse:
 
 @login_required
 @require_POST
-def lesson_progress(request: HttpRequest, slug: str) -> HttpResponse:
+@with_lesson
+def lesson_progress(request: HttpRequest, lesson) -> HttpResponse:
     """Record reading progress; answers JSON to scripts, redirects forms."""
-    try:
-        lesson = selectors.lesson_get(user=request.user, slug=slug)
-    except selectors.TrackLocked as locked:
-        return _locked(request, locked.track, status=403)
     form = ProgressForm(request.POST)
     wants_json = "application/json" in request.headers.get("Accept", "")
     if not form.is_valid():
