@@ -33,6 +33,15 @@ test-fast: install
 test-browser: install
 	$(PY) -m pytest -m browser
 
+# PNGs of the real pages for the README (docs/images/), from a throw-away demo database.
+screenshots: install
+	$(PY) -m tests.browser.screenshots
+
+# Speed against the floor (wrk, gunicorn, production settings) into docs/performance.md; not part of `make test`.
+# PostgreSQL with DATABASE_URL=postgres://..., Redis with REDIS_URL; options: BENCH_ARGS="--students 100000".
+bench: install
+	$(PY) -m courseplatform.bench.run $(BENCH_ARGS)
+
 lint: install
 	$(VENV)/bin/ruff check .
 

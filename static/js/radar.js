@@ -8,6 +8,7 @@
   var styles = getComputedStyle(document.documentElement);
   function cssVar(name, fallback) { return (styles.getPropertyValue(name) || "").trim() || fallback; }
   var palette = [cssVar("--accent", "#2f5d8a"), cssVar("--chart-2", "#b4532a")];
+  var text = cssVar("--text", "#1d2126");
 
   function dataset(label, values, index) {
     var color = palette[index % palette.length];
@@ -15,7 +16,8 @@
       label: label,
       data: values,
       borderColor: color,
-      backgroundColor: color + "33",
+      // Only the first series is filled: two tinted fills over each other turn grey.
+      backgroundColor: index ? "transparent" : color + "33",
       pointBackgroundColor: color,
       borderWidth: 2,
       borderDash: index ? [6, 4] : [],
@@ -24,18 +26,28 @@
     };
   }
 
+  // "Emotional intelligence" on two lines: long names beside the web would
+  // otherwise squeeze it to a small shape in the middle of the canvas.
+  function wrapLabel(label) {
+    return label.length > 12 && label.indexOf(" ") > 0 ? label.split(" ") : label;
+  }
+
   function makeChart(canvas, labels, sets) {
     if (typeof Chart === "undefined") return null;
     var chart = new Chart(canvas, {
       type: "radar",
-      data: { labels: labels, datasets: sets },
+      data: { labels: labels.map(wrapLabel), datasets: sets },
       options: {
         animation: false,
         responsive: true,
         maintainAspectRatio: true,
+        // Wider than tall: long category names sit left and right, so a square
+        // canvas leaves empty bands above and below the web.
+        aspectRatio: 1.25,
         scales: { r: { min: 0, max: 10, ticks: { stepSize: 2, backdropColor: "transparent" },
-                       pointLabels: { font: { size: 13 } } } },
-        plugins: { legend: { display: sets.length > 1, position: "bottom" } },
+                       pointLabels: { font: { size: 14 }, color: text } } },
+        plugins: { legend: { display: sets.length > 1, position: "bottom",
+                             labels: { font: { size: 13 }, color: text } } },
       },
     });
     registry[canvas.id] = chart;
