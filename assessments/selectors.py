@@ -11,6 +11,7 @@ from django.conf import settings
 from django.db.models import Prefetch
 from django.http import Http404
 from django.utils import timezone
+from django.utils.text import slugify
 
 from accounts.models import User
 from lessons.models import Lesson, Track
@@ -86,7 +87,7 @@ def ratings_of(snapshot: SkillSnapshot) -> list[insights.Rating]:
 def _snapshots(user: User):
     return (
         SkillSnapshot.objects.filter(user=user)
-        .select_related("framework")
+        .select_related("framework", "turn__lesson")
         .prefetch_related(Prefetch("ratings", queryset=SnapshotRating.objects.order_by("position", "id")))
     )
 
@@ -112,11 +113,21 @@ def points_summary(*, user: User, limit: int | None = None) -> PointsSummary:
     return PointsSummary(balance=balance, entries=list(entries), next_unlock=next_unlock(user=user, balance=balance))
 
 
+def snapshot_list(*, user: User):
+    """The student's snapshots, newest first, ratings prefetched (a QuerySet to paginate)."""
+    return _snapshots(user).order_by("-created_at", "-id")
+
+
+def points_ledger(*, user: User):
+    """The student's ledger rows, newest first (a QuerySet to paginate)."""
+    return PointsEntry.objects.filter(user=user).order_by("-created_at", "-id")
+
+
 def skills_history(*, user: User) -> list[FrameworkHistory]:
     """Snapshots grouped by framework, newest first (2 queries)."""
     groups: dict[str, FrameworkHistory] = {}
     for snapshot in _snapshots(user).order_by("-created_at", "-id"):
-        slug = snapshot.framework.slug if snapshot.framework else f"archived-{snapshot.framework_name}"
+        slug = snapshot.framework.slug if snapshot.framework else f"archived-{slugify(snapshot.framework_name)}"
         group = groups.setdefault(slug, FrameworkHistory(snapshot.framework_name, slug, []))
         group.snapshots.append(SnapshotView(snapshot=snapshot, ratings=ratings_of(snapshot)))
     return list(groups.values())

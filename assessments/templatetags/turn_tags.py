@@ -47,3 +47,21 @@ def levels_json(category):
     import json
 
     return json.dumps(category.level_descriptors or {})
+
+
+@register.simple_tag
+def comparison_chart(changes, after_label, before_label):
+    """Labels and series for the comparison radar, drawn from the per-category changes.
+
+    Both series share the change table's categories, so a category an author
+    added or renamed in between lines up with the right values (missing = gap).
+    """
+    import json
+
+    return {
+        "labels": json.dumps([c.name for c in changes]),
+        "series": json.dumps([
+            {"label": str(after_label), "values": [c.after for c in changes]},
+            {"label": str(before_label), "values": [c.before for c in changes]},
+        ]),
+    }
