@@ -6,6 +6,7 @@ lessons or sections there are.
 
 from dataclasses import dataclass, field
 
+from django.core.cache import cache
 from django.db.models import Count, Prefetch, Q
 from django.http import Http404
 
@@ -148,7 +149,8 @@ def track_get(*, slug: str) -> Track:
 
 def track_outline(*, user: User, track: Track) -> TrackOutline:
     """Modules → lessons with the student's state for each (3 queries)."""
-    lessons = Lesson.objects.visible_to(user).order_by("position", "id")
+    # An outline shows no lesson's next steps: leave the longest columns in the database.
+    lessons = Lesson.objects.visible_to(user).defer("next_steps_md", "next_steps_html").order_by("position", "id")
     modules = list(
         track.modules.order_by("position", "id").prefetch_related(Prefetch("lessons", queryset=lessons))
     )
@@ -197,11 +199,56 @@ def next_lesson_for(*, user: User, lesson: Lesson) -> Lesson | None:
     )
 
 
+# Published content is cached for a day per lesson version; an edit makes a new
+# version (see lessons.models), so an old copy is never read again, only evicted.
+CONTENT_CACHE_SECONDS = 24 * 60 * 60
+
+
+@dataclass
+class LessonContent:
+    sections: list[Section]
+    faqs: list[FAQ]
+    quick_references: list[QuickReference]
+
+
+def lesson_content_cache_key(lesson: Lesson) -> str:
+    """The cache key of a lesson's content: its id, content version and last change.
+
+    `updated_at` is in the key too, so a database rebuilt from scratch (same ids,
+    version 1 again) cannot meet a copy cached from the previous one.
+    """
+    stamp = lesson.updated_at.timestamp() if lesson.updated_at else 0
+    return f"lessons:content:{lesson.pk}:{lesson.content_version}:{stamp:.6f}"
+
+
+def lesson_content(*, lesson: Lesson) -> LessonContent:
+    """A lesson's sections, FAQs and quick reference cards, in position order.
+
+    Published lessons come from the cache (no query) when this version of the
+    lesson has been read before; drafts, which only staff preview, always from
+    the database (3 queries).
+    """
+    key = lesson_content_cache_key(lesson) if lesson.is_published else None
+    content = cache.get(key) if key is not None else None
+    if content is None:
+        # Queried without the lesson attached, so the cached copy holds no
+        # lesson, module or track that could go stale: the caller's is attached below.
+        content = LessonContent(
+            sections=list(Section.objects.filter(lesson_id=lesson.pk).select_related("recall_of").order_by("position", "id")),
+            faqs=list(FAQ.objects.filter(lesson_id=lesson.pk).order_by("position", "id")),
+            quick_references=list(QuickReference.objects.filter(lesson_id=lesson.pk).order_by("position", "id")),
+        )
+        if key is not None:
+            cache.set(key, content, CONTENT_CACHE_SECONDS)
+    for part in (*content.sections, *content.faqs, *content.quick_references):
+        part.lesson = lesson
+    return content
+
+
 def lesson_guide(*, user: User, lesson: Lesson) -> LessonGuide:
-    """Everything the Guide page shows, in a fixed number of queries."""
-    sections = list(lesson.sections.select_related("recall_of").order_by("position", "id"))
-    faqs = list(lesson.faqs.order_by("position", "id"))
-    quick_references = list(lesson.quick_references.order_by("position", "id"))
+    """Everything the Guide page shows, in a fixed number of queries (content from the cache)."""
+    content = lesson_content(lesson=lesson)
+    sections, faqs, quick_references = content.sections, content.faqs, content.quick_references
     progress = (
         LessonProgress.objects.filter(user=user, lesson=lesson).first() if user.is_authenticated else None
     )

@@ -3,9 +3,12 @@
 from functools import wraps
 
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.template.loader import get_template
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import get_language
 from django.views.decorators.http import require_GET, require_POST
 
 from . import selectors, services
@@ -39,6 +42,24 @@ def with_lesson(view):
     return wrapper
 
 
+def static_sections_html(lesson, sections) -> dict[int, str]:
+    """The HTML of Guide sections that show no student data, by section id.
+
+    They look the same to every student, so they are rendered once per lesson
+    version and language and cached with the lesson's content (drafts: every time).
+    """
+    if not sections:
+        return {}
+    key = f"{selectors.lesson_content_cache_key(lesson)}:html:{get_language()}" if lesson.is_published else None
+    html = cache.get(key) if key else None
+    if html is None or any(section.pk not in html for section in sections):
+        html = {section.pk: get_template(section.template_name).render({"section": section, "data": {}})
+                for section in sections}
+        if key:
+            cache.set(key, html, selectors.CONTENT_CACHE_SECONDS)
+    return html
+
+
 @login_required
 @require_GET
 def track_detail(request: HttpRequest, slug: str) -> HttpResponse:
@@ -53,11 +74,13 @@ def track_detail(request: HttpRequest, slug: str) -> HttpResponse:
 @require_GET
 @with_lesson
 def lesson_detail(request: HttpRequest, lesson) -> HttpResponse:
-    if lesson.is_published:
-        services.progress_start(user=request.user, lesson=lesson)
     guide = selectors.lesson_guide(user=request.user, lesson=lesson)
+    if lesson.is_published and guide.progress is None:
+        # Opening a lesson starts it; a returning student's progress is already here.
+        guide.progress = services.progress_start(user=request.user, lesson=lesson)
     section_data = section_data_for(request.user, lesson, guide.sections)
-    blocks = [(section, section_data.get(section.pk, {})) for section in guide.sections]
+    html = static_sections_html(lesson, [s for s in guide.sections if not section_data.get(s.pk)])
+    blocks = [(section, section_data.get(section.pk, {}), html.get(section.pk)) for section in guide.sections]
     context = {
         "lesson": lesson,
         "track": lesson.module.track,

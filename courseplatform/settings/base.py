@@ -102,6 +102,10 @@ else:
         "default": {
             "ENGINE": "django.db.backends.sqlite3",
             "NAME": SQLITE_PATH,
+            # Keep each worker's connection (as for PostgreSQL): reopening it per
+            # request re-runs the PRAGMAs below every time.
+            "CONN_MAX_AGE": int(os.environ.get("DJANGO_CONN_MAX_AGE", "60")),
+            "CONN_HEALTH_CHECKS": True,
             "OPTIONS": {
                 "timeout": 20,
                 "transaction_mode": "IMMEDIATE",
@@ -136,6 +140,14 @@ else:
         }
     }
 
+# --- Sessions ---------------------------------------------------------------
+# A session (the web's cookie, the mobile app's X-Session-Token) is read on
+# every request. With Redis it is read from the cache and written to both
+# (cached_db), so every app server sees a login or a logout at once and most
+# requests skip one query. Without Redis the cache is per process, where a
+# logout on one worker would not reach another: sessions stay in the database.
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db" if REDIS_URL else "django.contrib.sessions.backends.db"
+
 # --- Accounts (django-allauth) ---------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
@@ -167,7 +179,8 @@ ACCOUNT_RATE_LIMITS = {
 }
 HEADLESS_CLIENTS = ("app",)
 HEADLESS_ONLY = False
-HEADLESS_TOKEN_STRATEGY = "allauth.headless.tokens.strategies.sessions.SessionTokenStrategy"
+# allauth's session-token strategy, looking a token up with one read instead of two.
+HEADLESS_TOKEN_STRATEGY = "accounts.tokens.SessionTokenStrategy"
 
 # Absolute links in e-mails sent outside a request (reminders).
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")
@@ -194,9 +207,12 @@ STORAGES = {
 }
 
 # --- REST API -------------------------------------------------------------------
+# The mobile client's API (/api/v1/). Session tokens come from allauth headless;
+# throttle counters live in the default cache (Redis when REDIS_URL is set).
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "allauth.headless.contrib.rest_framework.authentication.XSessionTokenAuthentication",
+        # allauth's X-Session-Token class, answering 401 (not 403) without a valid token.
+        "courseplatform.api.authentication.SessionTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
@@ -206,16 +222,50 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 20,
     "UNAUTHENTICATED_USER": None,
+    "EXCEPTION_HANDLER": "courseplatform.api.errors.api_exception_handler",
+    "DEFAULT_THROTTLE_CLASSES": [
+        "courseplatform.api.throttling.ReadRateThrottle",
+        "courseplatform.api.throttling.WriteRateThrottle",
+    ],
+    # Per student; "<n>/<second|minute|hour|day>".
+    "DEFAULT_THROTTLE_RATES": {
+        "api_read": os.environ.get("API_READ_RATE", "600/minute"),
+        "api_write": os.environ.get("API_WRITE_RATE", "120/minute"),
+    },
 }
+# Safe retries of POST/PUT/PATCH with an Idempotency-Key header (courseplatform.api.idempotency).
+API_IDEMPOTENCY = {
+    # How long a key and its response are kept (at least 24 hours, the contract).
+    "KEEP_FOR": timedelta(hours=24),
+    # How long a repeat waits for the first request to finish before answering 409.
+    "WAIT_SECONDS": 5.0,
+    "POLL_SECONDS": 0.1,
+}
+# allauth answers its own rate limits (ACCOUNT_RATE_LIMITS: sign-up, login) with
+# 429 but no Retry-After; this adds it.
+MIDDLEWARE = [*MIDDLEWARE, "courseplatform.api.middleware.RateLimitRetryAfterMiddleware"]
 SPECTACULAR_SETTINGS = {
     "TITLE": "Soft Synced API",
-    "DESCRIPTION": "The REST API the Soft Synced mobile client uses: lessons, Your Turn, snapshots and Depth points.",
+    "DESCRIPTION": (
+        "The REST API the Soft Synced mobile client uses: lessons, Your Turn, snapshots and Depth points. "
+        "Sign up and log in with allauth headless (/_allauth/app/v1/auth/...), then send the session token "
+        "as X-Session-Token. Every 4xx has one JSON shape: {\"error\": {status, code, message, fields?}}. "
+        "Guide: docs/api.md."
+    ),
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    "SCHEMA_PATH_PREFIX": r"/api/v1",
+    # Several serializers have a `kind`; name each enum after its model.
+    "ENUM_NAME_OVERRIDES": {
+        "TrackKindEnum": "lessons.models.Track.Kind",
+        "SectionKindEnum": "lessons.models.Section.Kind",
+        "TurnStepKindEnum": "assessments.models.TurnStep.Kind",
+        "LessonStateEnum": ["not_started", "in_progress", "done"],
+    },
 }
 
 # --- Product rules that are settings --------------------------------------------

@@ -11,3 +11,14 @@ STORAGES = {
 }
 ACCOUNT_EMAIL_VERIFICATION = "optional"
 ACCOUNT_RATE_LIMITS = False
+
+# --- REST API -------------------------------------------------------------------
+# Throttles out of the way (tests that check them set small rates); a repeat
+# with an Idempotency-Key waits less before answering 409.
+from .base import API_IDEMPOTENCY, REST_FRAMEWORK  # noqa: E402
+
+REST_FRAMEWORK = {
+    **REST_FRAMEWORK,
+    "DEFAULT_THROTTLE_RATES": {"api_read": "100000/minute", "api_write": "100000/minute"},
+}
+API_IDEMPOTENCY = {**API_IDEMPOTENCY, "WAIT_SECONDS": 2.0, "POLL_SECONDS": 0.05}

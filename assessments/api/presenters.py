@@ -1,0 +1,199 @@
+"""Plain dicts for the API's read serializers, built from what selectors return.
+
+Nothing here queries the database: every function takes objects a selector has
+already loaded (with their relations), so a response's query count is the
+selectors' and does not grow with sections, snapshots or ledger rows.
+"""
+
+from collections.abc import Sequence
+from typing import Any
+
+from django.utils.translation import gettext as _
+
+from accounts.models import User
+from lessons.api import progress_data
+from lessons.models import Lesson, Section
+from lessons.selectors import LessonGuide
+
+from .. import insights
+from ..models import PromptAnswer, SkillCategory, SkillSnapshot
+from ..selectors import NextUnlock, SnapshotView, TurnPage
+
+
+def answer_data(answer: PromptAnswer) -> dict[str, Any]:
+    return {
+        "position": answer.position,
+        "text": answer.text,
+        "category": answer.category.slug if answer.category else None,
+        "category_name": answer.category.name if answer.category else "",
+    }
+
+
+def rating_data(rating: insights.Rating) -> dict[str, Any]:
+    return {"slug": rating.slug, "name": rating.name, "value": rating.value, "cluster": rating.cluster}
+
+
+def snapshot_data(snapshot: SkillSnapshot, ratings: Sequence[insights.Rating]) -> dict[str, Any]:
+    """A snapshot loaded by an assessments selector (framework and turn's lesson joined)."""
+    return {
+        "id": snapshot.pk,
+        "created_at": snapshot.created_at,
+        "framework": {"slug": snapshot.framework.slug if snapshot.framework else None, "name": snapshot.framework_name},
+        "lesson": snapshot.turn.lesson.slug if snapshot.turn else None,
+        "ratings": [rating_data(r) for r in ratings],
+    }
+
+
+def insights_data(patterns: insights.PatternSummary, goals: insights.GoalsInsight) -> dict[str, Any]:
+    return {
+        "pattern_summary": {
+            "sentences": list(patterns.sentences),
+            "highest": [r.slug for r in patterns.highest],
+            "lowest": [r.slug for r in patterns.lowest],
+            "cluster": patterns.cluster,
+            "far_below": [r.slug for r in patterns.far_below],
+        },
+        "goals_insight": {
+            "sentences": list(goals.sentences),
+            "priorities": [r.slug for r in goals.priorities],
+            "mismatched": [r.slug for r in goals.mismatched],
+        },
+    }
+
+
+def snapshot_detail_data(view: SnapshotView, *, user: User) -> dict[str, Any]:
+    """A snapshot with the insights the Your Turn page shows for it."""
+    framework_slug = view.snapshot.framework.slug if view.snapshot.framework else ""
+    patterns = insights.pattern_summary(view.ratings)
+    goals = insights.goals_insight(view.ratings, framework_slug=framework_slug, path=user.producer_path)
+    return {**snapshot_data(view.snapshot, view.ratings), "insights": insights_data(patterns, goals)}
+
+
+def next_unlock_data(next_unlock: NextUnlock | None) -> dict[str, Any] | None:
+    if next_unlock is None:
+        return None
+    return {
+        "track": {"slug": next_unlock.track.slug, "title": next_unlock.track.title},
+        "threshold": next_unlock.threshold,
+        "needed": next_unlock.needed,
+    }
+
+
+def _category_choices(categories: Sequence[SkillCategory]) -> list[dict[str, str]]:
+    return [{"slug": c.slug, "name": c.name} for c in categories]
+
+
+def section_data(section: Section, extra: dict[str, Any]) -> dict[str, Any]:
+    """One Guide section; `extra` is what the Guide page's section providers gave for it."""
+    prompt = recall = None
+    if section.kind == Section.Kind.WARMUP_PROMPT:
+        prompt = {
+            "answer_count": section.answer_count,
+            "answers": [answer_data(answer) for _slot, answer in extra.get("slots", []) if answer is not None],
+            "categories": _category_choices(extra.get("categories", [])),
+        }
+    elif section.kind == Section.Kind.RECALL:
+        recall = {
+            "prompt_section": section.recall_of_id,
+            "prompt_anchor": extra.get("prompt_anchor", ""),
+            "answers": [answer_data(answer) for answer in extra.get("answers", [])],
+            "cluster_sentence": extra.get("cluster", ""),
+        }
+    return {
+        "id": section.pk,
+        "kind": section.kind,
+        "heading": section.heading,
+        "anchor": section.anchor,
+        "position": section.position,
+        "body_html": section.body_html,
+        "prompt": prompt,
+        "recall": recall,
+    }
+
+
+def turn_data(page: TurnPage, *, user: User) -> dict[str, Any]:
+    framework = page.turn.framework
+    latest = None
+    if page.latest is not None:
+        latest = {
+            **snapshot_data(page.latest.snapshot, page.latest.ratings),
+            "insights": insights_data(page.patterns, page.goals),
+        }
+    return {
+        "title": page.turn.title,
+        "intro_html": page.turn.intro_html,
+        "estimated_minutes": page.turn.estimated_minutes,
+        "expected_outcome_html": page.turn.expected_outcome_html,
+        "completion_message": page.turn.completion_message,
+        "framework": {
+            "slug": framework.slug,
+            "name": framework.name,
+            "description": framework.description,
+            "categories": [
+                {"slug": c.slug, "name": c.name, "description": c.description, "cluster": c.cluster,
+                 "level_descriptors": {str(k): str(v) for k, v in (c.level_descriptors or {}).items()}}
+                for c in page.categories
+            ],
+        } if framework else None,
+        "steps": [
+            {
+                "number": step.number,
+                "kind": step.kind,
+                "title": step.title,
+                "body_html": step.body_html,
+                "takes_reflection": step.takes_reflection,
+                "points": step.points,
+                "min_words": step.min_words,
+                "reflection": page.reflections.get(step.pk),
+            }
+            for step in page.steps
+        ],
+        "definition_of_success": user.definition_of_success,
+        "latest_snapshot": latest,
+        "completed": page.completed is not None,
+        "completed_at": page.completed.completed_at if page.completed else None,
+        "points": {
+            "earned_here": page.points_here,
+            "possible_here": page.points_possible,
+            "balance": page.summary.balance,
+            "next_unlock": next_unlock_data(page.summary.next_unlock),
+        },
+    }
+
+
+def lesson_data(*, lesson: Lesson, guide: LessonGuide, extras: dict[int, dict[str, Any]],
+                page: TurnPage | None, user: User) -> dict[str, Any]:
+    module = lesson.module
+    track = module.track
+    progress = guide.progress
+    anchors = {s.pk: s.anchor for s in guide.sections}
+    anchor = anchors.get(progress.furthest_section_id, "") if progress else ""
+    next_lesson = guide.next_lesson
+    return {
+        "slug": lesson.slug,
+        "number": lesson.number,
+        "title": lesson.title,
+        "subtitle": lesson.subtitle,
+        "summary": lesson.summary,
+        "estimated_minutes": lesson.estimated_minutes,
+        "status": lesson.status,
+        "content_version": lesson.content_version,
+        "updated_at": lesson.updated_at,
+        "breadcrumb": {
+            "track": {"slug": track.slug, "title": track.title, "kind": track.kind},
+            "module": {"slug": module.slug, "title": module.title},
+            "label": _("Lesson %(number)s") % {"number": lesson.number},
+        },
+        "sections": [section_data(section, extras.get(section.pk, {})) for section in guide.sections],
+        "faqs": [{"id": f.pk, "question": f.question, "answer_html": f.answer_html} for f in guide.faqs],
+        "quick_reference": [{"id": q.pk, "term": q.term, "summary": q.summary} for q in guide.quick_references],
+        "next_steps_html": lesson.next_steps_html,
+        "next_lesson": {
+            "slug": next_lesson.slug,
+            "number": next_lesson.number,
+            "title": next_lesson.title,
+            "module": {"slug": next_lesson.module.slug, "title": next_lesson.module.title},
+        } if next_lesson else None,
+        "progress": progress_data(progress, anchor),
+        "turn": turn_data(page, user=user) if page is not None else None,
+    }

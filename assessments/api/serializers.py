@@ -1,0 +1,320 @@
+"""Serializers for the Your Turn API: separate ones for what is read and what is written.
+
+Write serializers only check the shape of a request (types, required keys);
+every rule (rating range, known categories, reflection length, word counts,
+points) is the services', so the web and the API answer the same.
+Read serializers render plain dicts built by `assessments.api.presenters`.
+"""
+
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from lessons.api import LESSON_STATES, ProgressSerializer, TrackSummarySerializer
+from lessons.models import Section
+
+from ..models import MAX_RATING, MIN_RATING, TurnStep
+
+# --- Shared pieces ----------------------------------------------------------------------
+
+
+class RatingSerializer(serializers.Serializer):
+    slug = serializers.CharField(help_text="The category key, e.g. technical.")
+    name = serializers.CharField(help_text="The category's name when the snapshot was taken.")
+    value = serializers.IntegerField(min_value=MIN_RATING, max_value=MAX_RATING)
+    cluster = serializers.CharField(allow_blank=True, help_text="craft, people or empty.")
+
+
+class PatternSummarySerializer(serializers.Serializer):
+    sentences = serializers.ListField(child=serializers.CharField(), help_text="What the Your Turn page says.")
+    highest = serializers.ListField(child=serializers.CharField(), help_text="Category keys rated highest.")
+    lowest = serializers.ListField(child=serializers.CharField(), help_text="Category keys rated lowest.")
+    cluster = serializers.CharField(allow_null=True, help_text="craft, people, or null when balanced or unknown.")
+    far_below = serializers.ListField(child=serializers.CharField(), help_text="Possible blind spots.")
+
+
+class GoalsInsightSerializer(serializers.Serializer):
+    sentences = serializers.ListField(child=serializers.CharField())
+    priorities = serializers.ListField(child=serializers.CharField(), help_text="Keys that matter most for my path.")
+    mismatched = serializers.ListField(child=serializers.CharField(), help_text="Priorities among my lowest scores.")
+
+
+class InsightsSerializer(serializers.Serializer):
+    pattern_summary = PatternSummarySerializer()
+    goals_insight = GoalsInsightSerializer()
+
+
+class FrameworkRefSerializer(serializers.Serializer):
+    slug = serializers.CharField(allow_null=True, help_text="Null when the framework has since been deleted.")
+    name = serializers.CharField()
+
+
+class SnapshotSerializer(serializers.Serializer):
+    """A self-assessment as it was taken; list items and compare sides."""
+
+    id = serializers.IntegerField()
+    created_at = serializers.DateTimeField()
+    framework = FrameworkRefSerializer()
+    lesson = serializers.CharField(allow_null=True, help_text="Slug of the lesson whose Your Turn it was taken in.")
+    ratings = RatingSerializer(many=True)
+
+
+class SnapshotDetailSerializer(SnapshotSerializer):
+    insights = InsightsSerializer(help_text="What the Your Turn page reads from these ratings.")
+
+
+class TrackRefSerializer(serializers.Serializer):
+    slug = serializers.SlugField()
+    title = serializers.CharField()
+
+
+class NextUnlockSerializer(serializers.Serializer):
+    track = TrackRefSerializer()
+    threshold = serializers.IntegerField()
+    needed = serializers.IntegerField(help_text="Depth points still needed (0: it unlocks with the next award).")
+
+
+class AnswerSerializer(serializers.Serializer):
+    position = serializers.IntegerField(help_text="The answer slot, from 1.")
+    text = serializers.CharField()
+    category = serializers.CharField(allow_null=True, help_text="Category key, or null when not tagged.")
+    category_name = serializers.CharField(allow_blank=True)
+
+
+class CategoryChoiceSerializer(serializers.Serializer):
+    slug = serializers.CharField()
+    name = serializers.CharField()
+
+
+# --- Lesson detail ------------------------------------------------------------------------
+
+
+class PromptSerializer(serializers.Serializer):
+    answer_count = serializers.IntegerField(help_text="How many answers the prompt asks for.")
+    answers = AnswerSerializer(many=True, help_text="My saved answers.")
+    categories = CategoryChoiceSerializer(many=True, help_text="Categories an answer may be tagged with.")
+
+
+class RecallSerializer(serializers.Serializer):
+    prompt_section = serializers.IntegerField(allow_null=True, help_text="Id of the warm-up prompt recalled.")
+    prompt_anchor = serializers.CharField(allow_blank=True)
+    answers = AnswerSerializer(many=True, help_text="My answers to that prompt, shown again.")
+    cluster_sentence = serializers.CharField(allow_blank=True, help_text="Where my attention clusters.")
+
+
+class SectionSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    kind = serializers.ChoiceField(choices=Section.Kind.choices)
+    heading = serializers.CharField(allow_blank=True)
+    anchor = serializers.CharField()
+    position = serializers.IntegerField()
+    body_html = serializers.CharField(allow_blank=True, help_text="Sanitised HTML.")
+    prompt = PromptSerializer(allow_null=True, help_text="Warm-up prompts only.")
+    recall = RecallSerializer(allow_null=True, help_text="Recall sections only.")
+
+
+class FAQSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    question = serializers.CharField()
+    answer_html = serializers.CharField(allow_blank=True)
+
+
+class QuickReferenceSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    term = serializers.CharField()
+    summary = serializers.CharField()
+
+
+class ModuleRefSerializer(serializers.Serializer):
+    slug = serializers.SlugField()
+    title = serializers.CharField()
+
+
+class BreadcrumbSerializer(serializers.Serializer):
+    track = TrackSummarySerializer()
+    module = ModuleRefSerializer()
+    label = serializers.CharField(help_text="e.g. Lesson 3")
+
+
+class NextLessonSerializer(serializers.Serializer):
+    slug = serializers.SlugField()
+    number = serializers.IntegerField()
+    title = serializers.CharField()
+    module = ModuleRefSerializer()
+
+
+class CategorySerializer(serializers.Serializer):
+    slug = serializers.CharField()
+    name = serializers.CharField()
+    description = serializers.CharField(allow_blank=True)
+    cluster = serializers.CharField(allow_blank=True)
+    level_descriptors = serializers.DictField(child=serializers.CharField(), help_text='e.g. {"1": "New to this"}')
+
+
+class FrameworkSerializer(serializers.Serializer):
+    slug = serializers.CharField()
+    name = serializers.CharField()
+    description = serializers.CharField(allow_blank=True)
+    categories = CategorySerializer(many=True)
+
+
+class ReflectionSerializer(serializers.Serializer):
+    text = serializers.CharField()
+    word_count = serializers.IntegerField()
+    created_at = serializers.DateTimeField()
+    updated_at = serializers.DateTimeField()
+
+
+class StepSerializer(serializers.Serializer):
+    number = serializers.IntegerField()
+    kind = serializers.ChoiceField(choices=TurnStep.Kind.choices)
+    title = serializers.CharField()
+    body_html = serializers.CharField(allow_blank=True)
+    takes_reflection = serializers.BooleanField()
+    points = serializers.IntegerField(help_text="Depth points a long-enough reflection earns, once.")
+    min_words = serializers.IntegerField(help_text="Words a reflection needs to earn the points.")
+    reflection = ReflectionSerializer(allow_null=True, help_text="My reflection for this step.")
+
+
+class TurnPointsSerializer(serializers.Serializer):
+    earned_here = serializers.IntegerField()
+    possible_here = serializers.IntegerField()
+    balance = serializers.IntegerField()
+    next_unlock = NextUnlockSerializer(allow_null=True)
+
+
+class TurnSerializer(serializers.Serializer):
+    title = serializers.CharField()
+    intro_html = serializers.CharField(allow_blank=True)
+    estimated_minutes = serializers.IntegerField()
+    expected_outcome_html = serializers.CharField(allow_blank=True)
+    completion_message = serializers.CharField(allow_blank=True)
+    framework = FrameworkSerializer(allow_null=True, help_text="What step 1 rates; null when there is no rating step.")
+    steps = StepSerializer(many=True)
+    definition_of_success = serializers.CharField(allow_blank=True, help_text="From my profile, for the goals step.")
+    latest_snapshot = SnapshotDetailSerializer(allow_null=True, help_text="My latest snapshot in this Turn.")
+    completed = serializers.BooleanField()
+    completed_at = serializers.DateTimeField(allow_null=True)
+    points = TurnPointsSerializer()
+
+
+class LessonDetailSerializer(serializers.Serializer):
+    slug = serializers.SlugField()
+    number = serializers.IntegerField()
+    title = serializers.CharField()
+    subtitle = serializers.CharField(allow_blank=True)
+    summary = serializers.CharField(allow_blank=True)
+    estimated_minutes = serializers.IntegerField()
+    status = serializers.CharField(help_text="published; staff also see drafts as a preview.")
+    content_version = serializers.IntegerField(help_text="Changes whenever authors edit the lesson: a cache key.")
+    updated_at = serializers.DateTimeField()
+    breadcrumb = BreadcrumbSerializer()
+    sections = SectionSerializer(many=True)
+    faqs = FAQSerializer(many=True)
+    quick_reference = QuickReferenceSerializer(many=True)
+    next_steps_html = serializers.CharField(allow_blank=True)
+    next_lesson = NextLessonSerializer(allow_null=True)
+    progress = ProgressSerializer()
+    turn = TurnSerializer(allow_null=True, help_text="The lesson's Your Turn, or null when it has none.")
+
+
+# --- Writes --------------------------------------------------------------------------------
+
+
+class AnswerWriteSerializer(serializers.Serializer):
+    text = serializers.CharField(allow_blank=True, trim_whitespace=False, help_text="Empty clears the slot.")
+    category = serializers.CharField(
+        required=False, allow_blank=True, allow_null=True, default="",
+        help_text="A category key from the prompt's categories, or empty.",
+    )
+
+
+class PromptResponseWriteSerializer(serializers.Serializer):
+    section = serializers.IntegerField(
+        required=False, min_value=1, max_value=2**63 - 1,
+        help_text="The warm-up prompt section's id; may be left out when the lesson has one prompt.",
+    )
+    answers = AnswerWriteSerializer(many=True, help_text="The whole answer: slot N is item N; slots beyond are cleared.")
+
+
+class PromptResponseSerializer(serializers.Serializer):
+    section = serializers.IntegerField()
+    answers = AnswerSerializer(many=True)
+    cluster_sentence = serializers.CharField(allow_blank=True, help_text="As the recall section will show it.")
+
+
+@extend_schema_field({
+    "type": "object",
+    "additionalProperties": {"type": "integer", "minimum": MIN_RATING, "maximum": MAX_RATING},
+    "example": {"technical": 7, "creative": 6, "interpersonal": 4, "business": 3, "personal": 6},
+})
+class RatingsField(serializers.DictField):
+    """Category key → rating; which keys and values are valid is `snapshot_record`'s rule."""
+
+
+class SnapshotWriteSerializer(serializers.Serializer):
+    ratings = RatingsField(help_text="One whole number from 1 to 10 for every category of the Turn's framework.")
+
+
+class ReflectionWriteSerializer(serializers.Serializer):
+    text = serializers.CharField(
+        allow_blank=True, trim_whitespace=False,
+        help_text="The reflection; not empty, at most 10,000 characters. Saving again replaces it.",
+    )
+
+
+class ReflectionResultSerializer(serializers.Serializer):
+    step = serializers.IntegerField()
+    reflection = ReflectionSerializer()
+    points_awarded = serializers.IntegerField(help_text="Points this save earned: 0 when already paid or too short.")
+    balance = serializers.IntegerField(help_text="My Depth points balance after the save.")
+    unlocked = TrackRefSerializer(many=True, help_text="Extension Courses this save unlocked.")
+    min_words = serializers.IntegerField()
+    points = serializers.IntegerField(help_text="What this step pays, once.")
+
+
+class CompletionSerializer(serializers.Serializer):
+    completed = serializers.BooleanField()
+    completed_at = serializers.DateTimeField()
+    created = serializers.BooleanField(help_text="False when the Turn was already complete.")
+    message = serializers.CharField()
+    lesson_state = serializers.ChoiceField(choices=LESSON_STATES)
+
+
+class ChangeSerializer(serializers.Serializer):
+    slug = serializers.CharField()
+    name = serializers.CharField()
+    before = serializers.IntegerField(allow_null=True, help_text="Null: the category was not in the older snapshot.")
+    after = serializers.IntegerField(allow_null=True, help_text="Null: the category is not in the newer snapshot.")
+    delta = serializers.IntegerField(allow_null=True)
+
+
+class ComparisonSerializer(serializers.Serializer):
+    before = SnapshotSerializer(help_text="The snapshot named by `from`.")
+    after = SnapshotSerializer(help_text="The snapshot named by `to`.")
+    changes = ChangeSerializer(many=True, help_text="Per category, matched by key.")
+
+
+class LedgerEntrySerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    amount = serializers.IntegerField()
+    reason = serializers.CharField()
+    created_at = serializers.DateTimeField()
+
+
+class DepthPointsSerializer(serializers.Serializer):
+    balance = serializers.IntegerField()
+    next_unlock = NextUnlockSerializer(allow_null=True, help_text="The cheapest Extension Course not yet unlocked.")
+    count = serializers.IntegerField(help_text="Ledger rows in all.")
+    next = serializers.URLField(allow_null=True, help_text="The next page of the ledger.")
+    previous = serializers.URLField(allow_null=True)
+    results = LedgerEntrySerializer(many=True, help_text="Ledger rows, newest first: why each point was paid.")
+
+
+class CompareQuerySerializer(serializers.Serializer):
+    """?from=<id>&to=<id>; `from` is a Python keyword, so the fields are built here."""
+
+    def get_fields(self):
+        return {
+            "from": serializers.IntegerField(min_value=1, max_value=2**63 - 1, help_text="The older snapshot's id."),
+            "to": serializers.IntegerField(min_value=1, max_value=2**63 - 1, help_text="The newer snapshot's id."),
+        }

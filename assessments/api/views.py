@@ -1,0 +1,283 @@
+"""API views for a lesson (with its Your Turn), snapshots and Depth points.
+
+Each view is input serializer → the same service or selector the web view
+calls → output serializer. Everything is looked up within the requesting
+student's own data: another student's snapshot id is simply not found (404).
+Lessons come from `lesson_get`, so drafts are 404 for students and an
+Extension Course not yet unlocked is 403 `track_locked`, as on the web.
+"""
+
+from django.http import Http404
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import OpenApiExample, OpenApiParameter, extend_schema
+from rest_framework import generics, status
+from rest_framework.exceptions import ValidationError
+from rest_framework.pagination import PageNumberPagination
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from courseplatform.api.errors import READ_ERRORS, RETRY_AFTER, WRITE_ERRORS, error_responses
+from courseplatform.api.idempotency import IDEMPOTENCY_KEY, IDEMPOTENT_REPLAYED, idempotent
+from lessons import selectors as lesson_selectors
+from lessons.api import LESSON_SLUG
+from lessons.models import Section
+from lessons.sections import section_data_for
+
+from .. import insights, selectors, services
+from ..guide import cluster_sentence
+from ..models import TurnStep
+from . import presenters
+from . import serializers as s
+
+LESSON_ERRORS = error_responses(*READ_ERRORS, 403, 404)
+LESSON_WRITE_ERRORS = error_responses(*WRITE_ERRORS, 404)
+WRITE_PARAMETERS = [LESSON_SLUG, IDEMPOTENCY_KEY, IDEMPOTENT_REPLAYED, RETRY_AFTER]
+STEP_NUMBER = OpenApiParameter(
+    "step", {"type": "integer", "minimum": 1}, OpenApiParameter.PATH,
+    description="The step's number in the Turn (a reflection, goals or success step).",
+    examples=[OpenApiExample("Step 2", value=2)],
+)
+
+
+class LessonDetailView(APIView):
+    @extend_schema(
+        operation_id="lessons_retrieve", tags=["lessons"], summary="A lesson, its Your Turn and my progress in it",
+        description=(
+            "Everything the lesson's screens need in one response: the Guide's typed sections (with my warm-up "
+            "answers and their recall), FAQs, quick reference, next steps, the Your Turn definition with my "
+            "reflections, latest snapshot and its insights, and my reading progress. Reading this does not "
+            "start the lesson: send PUT …/progress/ for that."
+        ),
+        responses={200: s.LessonDetailSerializer, **LESSON_ERRORS},
+        parameters=[LESSON_SLUG, RETRY_AFTER],
+    )
+    def get(self, request: Request, slug: str) -> Response:
+        user = request.user
+        lesson = lesson_selectors.lesson_get(user=user, slug=slug)
+        guide = lesson_selectors.lesson_guide(user=user, lesson=lesson)
+        extras = section_data_for(user, lesson, guide.sections)
+        try:
+            page = selectors.turn_page(user=user, lesson=lesson)
+        except Http404:
+            page = None  # a lesson without a Your Turn
+        data = presenters.lesson_data(lesson=lesson, guide=guide, extras=extras, page=page, user=user)
+        return Response(s.LessonDetailSerializer(data).data)
+
+
+class PromptResponseView(APIView):
+    @extend_schema(
+        operation_id="lessons_prompt_response_update", tags=["lessons"], summary="Save my warm-up answers",
+        description="The list sent is the whole answer: slot N is item N, an empty text clears a slot, and "
+                    "slots beyond the list are cleared. Errors name `answers.<N>.text` / `answers.<N>.category`.",
+        request=s.PromptResponseWriteSerializer,
+        responses={200: s.PromptResponseSerializer, **LESSON_WRITE_ERRORS},
+        parameters=WRITE_PARAMETERS,
+        examples=[OpenApiExample("Three answers", request_only=True, value={"answers": [
+            {"text": "Mixing vocals so they sit in the track", "category": "technical"},
+            {"text": "Sound design for leads", "category": "technical"},
+            {"text": "Keeping a session relaxed", "category": "interpersonal"},
+        ]})],
+    )
+    @idempotent
+    def put(self, request: Request, slug: str) -> Response:
+        lesson = lesson_selectors.lesson_get(user=request.user, slug=slug)
+        incoming = s.PromptResponseWriteSerializer(data=request.data)
+        incoming.is_valid(raise_exception=True)
+        section = self._prompt(lesson, incoming.validated_data.get("section"))
+        answers = services.prompt_answers_save(
+            user=request.user, section=section, answers=incoming.validated_data["answers"]
+        )
+        data = {
+            "section": section.pk,
+            "answers": [presenters.answer_data(a) for a in answers],
+            "cluster_sentence": cluster_sentence(answers, section.answer_count),
+        }
+        return Response(s.PromptResponseSerializer(data).data)
+
+    @staticmethod
+    def _prompt(lesson, section_id: int | None) -> Section:
+        prompts = list(Section.objects.filter(lesson=lesson, kind=Section.Kind.WARMUP_PROMPT).order_by("position"))
+        if section_id is not None:
+            for prompt in prompts:
+                if prompt.pk == section_id:
+                    return prompt
+            raise ValidationError({"section": [_("This lesson has no warm-up prompt with this id.")]})
+        if len(prompts) == 1:
+            return prompts[0]
+        if not prompts:
+            raise ValidationError({"section": [_("This lesson has no warm-up prompt.")]})
+        raise ValidationError({"section": [_("This lesson has several warm-up prompts: say which one.")]})
+
+
+class SnapshotCreateView(APIView):
+    @extend_schema(
+        operation_id="lessons_your_turn_snapshots_create", tags=["your turn"], summary="Rate myself (step 1)",
+        description="Records an immutable snapshot on the Turn's framework. A missing, unknown or out-of-range "
+                    "rating is a 400 naming `ratings.<key>`. The response carries the insights the web shows.",
+        request=s.SnapshotWriteSerializer,
+        responses={201: s.SnapshotDetailSerializer, **LESSON_WRITE_ERRORS},
+        parameters=WRITE_PARAMETERS,
+    )
+    @idempotent
+    def post(self, request: Request, slug: str) -> Response:
+        lesson = lesson_selectors.lesson_get(user=request.user, slug=slug)
+        turn = selectors.turn_get(lesson=lesson)
+        incoming = s.SnapshotWriteSerializer(data=request.data)
+        incoming.is_valid(raise_exception=True)
+        snapshot = services.snapshot_record(user=request.user, turn=turn, ratings=incoming.validated_data["ratings"])
+        view = selectors.snapshot_get(user=request.user, pk=snapshot.pk)
+        data = presenters.snapshot_detail_data(view, user=request.user)
+        location = reverse("api:snapshot-detail", kwargs={"pk": snapshot.pk})
+        return Response(s.SnapshotDetailSerializer(data).data, status=status.HTTP_201_CREATED,
+                        headers={"Location": location})
+
+
+class ReflectionView(APIView):
+    @extend_schema(
+        operation_id="lessons_your_turn_reflections_update", tags=["your turn"],
+        summary="Save my reflection for a step",
+        description="Saving again replaces the text. The step's points are paid once, the first time the text "
+                    "reaches its minimum word count; retries, edits and races never pay twice.",
+        request=s.ReflectionWriteSerializer,
+        responses={200: s.ReflectionResultSerializer, **LESSON_WRITE_ERRORS},
+        parameters=[*WRITE_PARAMETERS, STEP_NUMBER],
+        examples=[OpenApiExample("A reflection", request_only=True, value={"text": (
+            "My chart leans towards craft: technical and creative sit at seven and eight while business is a "
+            "three, far below the rest. I spend my evenings on mixing tutorials and almost never think about "
+            "how a track reaches anyone or how I talk to the artists I work with."
+        )})],
+    )
+    @idempotent
+    def put(self, request: Request, slug: str, step: int) -> Response:
+        lesson = lesson_selectors.lesson_get(user=request.user, slug=slug)
+        turn = selectors.turn_get(lesson=lesson)
+        the_step = TurnStep.objects.filter(turn=turn, number=step).first()
+        if the_step is None or not the_step.takes_reflection:
+            raise Http404(_("No such reflection step."))
+        incoming = s.ReflectionWriteSerializer(data=request.data)
+        incoming.is_valid(raise_exception=True)
+        result = services.reflection_save(user=request.user, step=the_step, text=incoming.validated_data["text"])
+        data = {
+            "step": the_step.number,
+            "reflection": result.reflection,
+            "points_awarded": result.points_awarded,
+            "balance": request.user.depth_points,  # refreshed by points_award when it paid
+            "unlocked": [{"slug": t.slug, "title": t.title} for t in result.unlocked],
+            "min_words": the_step.min_words,
+            "points": the_step.points,
+        }
+        return Response(s.ReflectionResultSerializer(data).data)
+
+
+class TurnCompleteView(APIView):
+    @extend_schema(
+        operation_id="lessons_your_turn_complete", tags=["your turn"], summary="Mark this Turn complete",
+        description="Idempotent: completing again answers 200 with created false. A Turn with a rating step "
+                    "needs a snapshot first (400 naming `snapshot`). The lesson then counts as done.",
+        request=None,
+        responses={200: s.CompletionSerializer, **LESSON_WRITE_ERRORS},
+        parameters=WRITE_PARAMETERS,
+    )
+    @idempotent
+    def post(self, request: Request, slug: str) -> Response:
+        lesson = lesson_selectors.lesson_get(user=request.user, slug=slug)
+        turn = selectors.turn_get(lesson=lesson)
+        result = services.turn_complete(user=request.user, turn=turn)
+        data = {
+            "completed": True,
+            "completed_at": result.completion.completed_at,
+            "created": result.created,
+            "message": turn.completion_message or _("Turn complete. Nicely done."),
+            "lesson_state": "done",
+        }
+        return Response(s.CompletionSerializer(data).data)
+
+
+class SnapshotListView(generics.ListAPIView):
+    serializer_class = s.SnapshotSerializer
+
+    def get_queryset(self):
+        return selectors.snapshot_list(user=self.request.user)
+
+    def list(self, request: Request, *args, **kwargs) -> Response:
+        page = self.paginate_queryset(self.get_queryset())
+        data = [presenters.snapshot_data(snapshot, selectors.ratings_of(snapshot)) for snapshot in page]
+        return self.get_paginated_response(s.SnapshotSerializer(data, many=True).data)
+
+    @extend_schema(
+        operation_id="snapshots_list", tags=["snapshots"], summary="My snapshots, newest first",
+        responses={200: s.SnapshotSerializer(many=True), **error_responses(*READ_ERRORS, 404)},
+        parameters=[RETRY_AFTER],
+    )
+    def get(self, request: Request, *args, **kwargs) -> Response:
+        return super().get(request, *args, **kwargs)
+
+
+class SnapshotDetailView(APIView):
+    @extend_schema(
+        operation_id="snapshots_retrieve", tags=["snapshots"], summary="One of my snapshots, with its insights",
+        responses={200: s.SnapshotDetailSerializer, **error_responses(*READ_ERRORS, 404)},
+        parameters=[RETRY_AFTER],
+    )
+    def get(self, request: Request, pk: int) -> Response:
+        view = selectors.snapshot_get(user=request.user, pk=pk)
+        return Response(s.SnapshotDetailSerializer(presenters.snapshot_detail_data(view, user=request.user)).data)
+
+
+class SnapshotCompareView(APIView):
+    @extend_schema(
+        operation_id="snapshots_compare", tags=["snapshots"], summary="Compare two of my snapshots",
+        description="Per category, matched by key; a category only one snapshot has is kept with null on the "
+                    "other side, so history still compares after an author adds or renames categories.",
+        parameters=[
+            OpenApiParameter("from", {"type": "integer", "minimum": 1, "maximum": 2**63 - 1}, required=True,
+                             description="The older snapshot's id."),
+            OpenApiParameter("to", {"type": "integer", "minimum": 1, "maximum": 2**63 - 1}, required=True,
+                             description="The newer snapshot's id."),
+            RETRY_AFTER,
+        ],
+        responses={200: s.ComparisonSerializer, **error_responses(400, *READ_ERRORS, 404)},
+    )
+    def get(self, request: Request) -> Response:
+        query = s.CompareQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        before = selectors.snapshot_get(user=request.user, pk=query.validated_data["from"])
+        after = selectors.snapshot_get(user=request.user, pk=query.validated_data["to"])
+        data = {
+            "before": presenters.snapshot_data(before.snapshot, before.ratings),
+            "after": presenters.snapshot_data(after.snapshot, after.ratings),
+            "changes": [
+                {"slug": c.slug, "name": c.name, "before": c.before, "after": c.after, "delta": c.delta}
+                for c in insights.compare(before.ratings, after.ratings)
+            ],
+        }
+        return Response(s.ComparisonSerializer(data).data)
+
+
+class DepthPointsView(APIView):
+    pagination_class = PageNumberPagination
+
+    @extend_schema(
+        operation_id="depth_points_retrieve", tags=["depth points"],
+        summary="My Depth points: balance, ledger (paginated) and next unlock",
+        parameters=[
+            OpenApiParameter("page", {"type": "integer", "minimum": 1}, description="Ledger page, from 1."),
+            RETRY_AFTER,
+        ],
+        responses={200: s.DepthPointsSerializer, **error_responses(*READ_ERRORS, 404)},
+    )
+    def get(self, request: Request) -> Response:
+        paginator = self.pagination_class()
+        rows = paginator.paginate_queryset(selectors.points_ledger(user=request.user), request, view=self)
+        summary = selectors.points_summary(user=request.user, limit=0)
+        data = {
+            "balance": summary.balance,
+            "next_unlock": presenters.next_unlock_data(summary.next_unlock),
+            "count": paginator.page.paginator.count,
+            "next": paginator.get_next_link(),
+            "previous": paginator.get_previous_link(),
+            "results": rows,
+        }
+        return Response(s.DepthPointsSerializer(data).data)

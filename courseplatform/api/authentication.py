@@ -1,0 +1,34 @@
+"""How the API knows who is asking: allauth's session token, or the browser's session."""
+
+from allauth.headless.contrib.rest_framework.authentication import XSessionTokenAuthentication
+from drf_spectacular.extensions import OpenApiAuthenticationExtension
+
+
+class SessionTokenAuthentication(XSessionTokenAuthentication):
+    """allauth's `X-Session-Token` authentication, answering 401 rather than 403.
+
+    DRF turns "not authenticated" into 403 unless the first authentication class
+    names a WWW-Authenticate challenge. A mobile client must tell "log in again"
+    (401: no token, or a token that logout has ended) from "not allowed" (403).
+    """
+
+    def authenticate_header(self, request) -> str:
+        return 'X-Session-Token realm="api"'
+
+
+class SessionTokenScheme(OpenApiAuthenticationExtension):
+    """The OpenAPI security scheme for `SessionTokenAuthentication`."""
+
+    target_class = "courseplatform.api.authentication.SessionTokenAuthentication"
+    name = "sessionToken"
+
+    def get_security_definition(self, auto_schema):
+        return {
+            "type": "apiKey",
+            "in": "header",
+            "name": "X-Session-Token",
+            "description": (
+                "The session token from allauth headless: POST /_allauth/app/v1/auth/login (or /auth/signup) "
+                "answers meta.session_token. DELETE /_allauth/app/v1/auth/session ends it at once."
+            ),
+        }

@@ -1,0 +1,186 @@
+"""The one JSON shape of every API error, and the exception handler that makes it.
+
+Every 4xx the API answers looks like this::
+
+    {"error": {"status": 400, "code": "invalid",
+               "message": "ratings.technical: Rate technical with a whole number from 1 to 10.",
+               "fields": {"ratings.technical": ["Rate technical with a whole number from 1 to 10."]}}}
+
+`fields` is present only when particular fields are wrong. Nested fields are
+joined with dots; positions in a list count from 1 (`answers.2.text`), as the
+services name them. Some codes carry one more key: `track_locked` has `track`.
+
+The handler (REST_FRAMEWORK["EXCEPTION_HANDLER"]) turns into this shape DRF's
+exceptions, Django's `ValidationError` raised by services (its message_dict
+keys become field names), `Http404`, `PermissionDenied` and `TrackLocked`.
+Unknown paths under /api/ get it from `not_found` (the last URL pattern).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import Http404, HttpRequest, JsonResponse
+from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse
+from rest_framework import exceptions, serializers
+from rest_framework.response import Response
+from rest_framework.settings import api_settings
+from rest_framework.views import exception_handler as drf_exception_handler
+
+NON_FIELD = "non_field_errors"
+
+
+def error_body(*, status: int, code: str, message: str, fields: dict[str, list[str]] | None = None,
+               **extra: Any) -> dict[str, Any]:
+    body: dict[str, Any] = {"status": status, "code": code, "message": message}
+    if fields:
+        body["fields"] = fields
+    body.update(extra)
+    return {"error": body}
+
+
+def flatten_errors(detail: Any, prefix: str = "") -> dict[str, list[str]]:
+    """DRF's nested error detail (dicts and lists) as {"a.b.1.c": [messages]}."""
+    out: dict[str, list[str]] = {}
+
+    def merge(more: dict[str, list[str]]) -> None:
+        for name, problems in more.items():
+            out.setdefault(name, []).extend(problems)
+
+    if isinstance(detail, dict):
+        for key, value in detail.items():
+            # ListField reports children by a 0-based int; the API counts from 1 like the services.
+            name = str(key + 1) if isinstance(key, int) else str(key)
+            if name in (api_settings.NON_FIELD_ERRORS_KEY, "__all__"):
+                path = prefix or NON_FIELD  # a nested object's own error belongs to the object
+            else:
+                path = f"{prefix}.{name}" if prefix else name
+            merge(flatten_errors(value, path))
+    elif isinstance(detail, list | tuple):
+        if all(not isinstance(item, dict | list | tuple) for item in detail):
+            if detail:
+                merge({prefix or NON_FIELD: [str(item) for item in detail]})
+        else:
+            for index, item in enumerate(detail, start=1):
+                if item:
+                    merge(flatten_errors(item, f"{prefix}.{index}" if prefix else str(index)))
+    else:
+        merge({prefix or NON_FIELD: [str(detail)]})
+    return out
+
+
+def _first_message(fields: dict[str, list[str]]) -> str:
+    if not fields:
+        return _("Invalid input.")
+    name, problems = next(iter(fields.items()))
+    return problems[0] if name == NON_FIELD else f"{name}: {problems[0]}"
+
+
+def _locked_response(exc, request) -> Response:
+    track = exc.track
+    user = getattr(request, "user", None)
+    balance = getattr(user, "depth_points", 0) or 0
+    needed = max(track.unlock_threshold - balance, 0)
+    message = _("%(title)s unlocks at %(threshold)d Depth points; you have %(balance)d.") % {
+        "title": track.title, "threshold": track.unlock_threshold, "balance": balance,
+    }
+    data = error_body(
+        status=403, code="track_locked", message=message,
+        track={"slug": track.slug, "title": track.title, "unlock_threshold": track.unlock_threshold,
+               "points_needed": needed},
+    )
+    return Response(data, status=403)
+
+
+def api_exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
+    """REST_FRAMEWORK["EXCEPTION_HANDLER"]: every handled error in the one shape."""
+    # Imported here so that loading the API plumbing (accounts.api uses it) does not load lessons.
+    from lessons.selectors import TrackLocked
+
+    if isinstance(exc, TrackLocked):
+        return _locked_response(exc, context.get("request"))
+    if isinstance(exc, DjangoValidationError):
+        # Services raise Django's ValidationError naming fields ("ratings.technical").
+        detail = exc.message_dict if hasattr(exc, "error_dict") else {NON_FIELD: exc.messages}
+        exc = exceptions.ValidationError(detail)
+    elif isinstance(exc, Http404):
+        exc = exceptions.NotFound(str(exc) or None)
+    elif isinstance(exc, PermissionDenied):
+        exc = exceptions.PermissionDenied(str(exc) or None)
+
+    response = drf_exception_handler(exc, context)
+    if response is None:
+        return None  # a bug: let Django answer 500 and log it
+
+    assert isinstance(exc, exceptions.APIException)
+    status = response.status_code
+    if isinstance(exc, exceptions.ValidationError):
+        fields = flatten_errors(exc.detail)
+        data = error_body(status=status, code="invalid", message=_first_message(fields), fields=fields)
+    else:
+        code = exc.get_codes()
+        data = error_body(status=status, code=code if isinstance(code, str) else exc.default_code,
+                          message=str(exc.detail))
+    response.data = data
+    return response
+
+
+@csrf_exempt
+def not_found(request: HttpRequest, *args: Any, **kwargs: Any) -> JsonResponse:
+    """Any path under /api/ that names no endpoint: a JSON 404, never an HTML page."""
+    return JsonResponse(error_body(status=404, code="not_found", message=_("No API endpoint at this path.")),
+                        status=404)
+
+
+# --- OpenAPI ----------------------------------------------------------------------
+
+class ErrorDetailSerializer(serializers.Serializer):
+    status = serializers.IntegerField(help_text="The HTTP status, repeated.")
+    code = serializers.CharField(
+        help_text="Machine-readable: invalid, parse_error, not_authenticated, authentication_failed, "
+                  "permission_denied, track_locked, not_found, method_not_allowed, not_acceptable, "
+                  "unsupported_media_type, throttled, idempotency_key_reused, idempotency_in_progress."
+    )
+    message = serializers.CharField(help_text="A sentence a person can read.")
+    fields = serializers.DictField(
+        child=serializers.ListField(child=serializers.CharField()),
+        required=False,
+        help_text="Only when particular fields are wrong: field name (dotted, list positions from 1) → problems.",
+    )
+    track = serializers.DictField(
+        required=False, help_text="Only with code track_locked: slug, title, unlock_threshold, points_needed."
+    )
+
+
+class ErrorSerializer(serializers.Serializer):
+    error = ErrorDetailSerializer()
+
+
+ERROR_DESCRIPTIONS = {
+    400: "The request is malformed or a field is wrong; `fields` names each problem.",
+    401: "No valid session: send X-Session-Token (from the headless login) or a session cookie.",
+    403: "Not allowed: a locked Extension Course (`track_locked`), or a missing CSRF token with cookie auth.",
+    404: "No such object among your own data, no such page, or no endpoint at this path.",
+    409: "A request with this Idempotency-Key is still running; retry after Retry-After seconds.",
+    415: "The body must be JSON (Content-Type: application/json).",
+    422: "This Idempotency-Key was already used with a different method, path or body.",
+    429: "Too many requests; retry after Retry-After seconds.",
+}
+
+RETRY_AFTER = OpenApiParameter(
+    "Retry-After", int, OpenApiParameter.HEADER, response=[409, 429],
+    description="Seconds to wait before retrying.",
+)
+
+
+def error_responses(*statuses: int) -> dict[int, OpenApiResponse]:
+    """OpenAPI responses for the given error statuses, all in the one error shape."""
+    return {status: OpenApiResponse(ErrorSerializer, description=ERROR_DESCRIPTIONS[status]) for status in statuses}
+
+
+READ_ERRORS = (401, 429)
+WRITE_ERRORS = (400, 401, 403, 409, 415, 422, 429)

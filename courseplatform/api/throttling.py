@@ -1,0 +1,45 @@
+"""Per-student request rates for the API, counted in the default cache.
+
+The cache is Redis when REDIS_URL is set, so every app server shares the
+counters. Rates are settings (REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"], scopes
+`api_read` and `api_write`), read on every request rather than at import as
+DRF's own classes do, so a settings override (tests, an emergency change)
+applies at once. A throttled request answers 429 with Retry-After.
+
+Sign-up and login are allauth's views; ACCOUNT_RATE_LIMITS limits them (also
+in the cache) and `courseplatform.api.middleware` adds their Retry-After.
+"""
+
+from rest_framework.settings import api_settings
+from rest_framework.throttling import SimpleRateThrottle
+
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
+class _StudentRateThrottle(SimpleRateThrottle):
+    """Counts requests per signed-in student (per IP address for anonymous ones)."""
+
+    writes: bool
+
+    def get_rate(self) -> str | None:
+        return api_settings.DEFAULT_THROTTLE_RATES.get(self.scope)
+
+    def allow_request(self, request, view) -> bool:
+        if (request.method not in SAFE_METHODS) != self.writes:
+            return True
+        return super().allow_request(request, view)
+
+    def get_cache_key(self, request, view) -> str:
+        user = request.user
+        ident = f"user-{user.pk}" if user is not None and user.is_authenticated else self.get_ident(request)
+        return self.cache_format % {"scope": self.scope, "ident": ident}
+
+
+class ReadRateThrottle(_StudentRateThrottle):
+    scope = "api_read"
+    writes = False
+
+
+class WriteRateThrottle(_StudentRateThrottle):
+    scope = "api_write"
+    writes = True

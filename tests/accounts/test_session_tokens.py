@@ -1,0 +1,64 @@
+"""A mobile session token costs one session read per request, and sessions live where every server sees them."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from rest_framework.test import APIClient
+
+from tests.factories import DEFAULT_PASSWORD
+
+PROJECT_ROOT = Path(__file__).resolve().parents[2]
+
+
+def session_reads(queries) -> list[str]:
+    return [q["sql"] for q in queries if 'FROM "django_session"' in q["sql"]]
+
+
+@pytest.mark.django_db
+def test_an_api_request_with_a_session_token_reads_the_session_once(student):
+    client = APIClient()
+    login = client.post("/_allauth/app/v1/auth/login", {"email": student.email, "password": DEFAULT_PASSWORD}, format="json")
+    token = login.json()["meta"]["session_token"]
+
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get("/api/v1/me/", HTTP_X_SESSION_TOKEN=token)
+
+    assert response.status_code == 200
+    assert len(session_reads(queries.captured_queries)) == 1
+
+
+@pytest.mark.django_db
+def test_an_unknown_or_ended_token_is_refused(student):
+    client = APIClient()
+    login = client.post("/_allauth/app/v1/auth/login", {"email": student.email, "password": DEFAULT_PASSWORD}, format="json")
+    token = login.json()["meta"]["session_token"]
+
+    assert client.get("/api/v1/me/", HTTP_X_SESSION_TOKEN="not-a-session-we-know").status_code == 401
+    client.delete("/_allauth/app/v1/auth/session", HTTP_X_SESSION_TOKEN=token)
+    assert client.get("/api/v1/me/", HTTP_X_SESSION_TOKEN=token).status_code == 401
+
+
+def session_engine(**env: str) -> str:
+    clean = {k: v for k, v in os.environ.items() if not k.startswith("DJANGO_") and k != "REDIS_URL"}
+    clean.update(DJANGO_SETTINGS_MODULE="courseplatform.settings.test", **env)
+    result = subprocess.run(
+        [sys.executable, "-c", "from django.conf import settings; print(settings.SESSION_ENGINE)"],
+        cwd=PROJECT_ROOT, env=clean, capture_output=True, text=True, timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
+    return result.stdout.strip()
+
+
+def test_sessions_are_cached_in_redis_and_kept_in_the_database_when_redis_is_configured():
+    """With Redis every server shares the cached copy; a logout deletes both."""
+    assert session_engine(REDIS_URL="redis://cache.internal:6379/2") == "django.contrib.sessions.backends.cached_db"
+
+
+def test_without_redis_sessions_stay_in_the_database_only():
+    """A per-process cache would let one worker honour a token another worker has logged out."""
+    assert session_engine() == "django.contrib.sessions.backends.db"

@@ -1,0 +1,161 @@
+"""Every endpoint runs a pinned number of queries, and it does not grow with the data:
+a lesson with 3 or 30 sections, a student with 1 or 50 snapshots or ledger rows.
+
+Counts are with the student forced in (no authentication queries); the
+X-Session-Token adds 2 (session, user). Savepoints of atomic services count too.
+The lesson's content (sections, FAQs, cards) is cached per version; counts here
+are for a cold cache, the most a request costs.
+"""
+
+import pytest
+from django.core.cache import cache
+
+from assessments import services
+from tests.api.conftest import add_lesson3, ratings, words
+from tests.factories import LessonFactory, ModuleFactory, TrackFactory
+
+PINNED = {
+    "GET /me/": 0,
+    "PATCH /me/": 3,
+    "GET /tracks/": 3,
+    "GET /tracks/<slug>/": 4,
+    "GET /lessons/<slug>/": 19,
+    "PUT /lessons/<slug>/progress/": 12,
+    "PUT /lessons/<slug>/prompt-response/": 17,
+    "POST /lessons/<slug>/your-turn/snapshots/": 9,
+    "PUT /lessons/<slug>/your-turn/reflections/<step>/": 20,
+    "POST /lessons/<slug>/your-turn/complete/": 17,
+    "GET /snapshots/": 3,
+    "GET /snapshots/<id>/": 2,
+    "GET /snapshots/compare/": 4,
+    "GET /depth-points/": 4,
+}
+
+
+@pytest.fixture
+def count(django_assert_max_num_queries):
+    """count(endpoint, request) → the number of queries, failing above the pinned number."""
+
+    def run(endpoint: str, request) -> int:
+        cache.clear()  # a cold content cache: the most a request costs
+        with django_assert_max_num_queries(PINNED[endpoint]) as captured:
+            response = request()
+        assert response.status_code < 300, response.content[:500]
+        return len(captured.captured_queries)
+
+    return run
+
+
+def snapshots(user, turn, n: int) -> list:
+    return [services.snapshot_record(user=user, turn=turn, ratings=ratings()) for _ in range(n)]
+
+
+def ledger_rows(user, n: int) -> None:
+    for i in range(n):
+        services.points_award(user=user, amount=1, reason=f"Row {i}", source_key=f"test:{i}")
+
+
+def test_me(api_client, count):
+    assert count("GET /me/", lambda: api_client.get("/api/v1/me/")) == 0
+    assert count("PATCH /me/", lambda: api_client.patch("/api/v1/me/", {"producer_path": "solo"}, format="json")) == 3
+
+
+def test_tracks_list_does_not_grow_with_tracks(api_client, count):
+    TrackFactory()
+    few = count("GET /tracks/", lambda: api_client.get("/api/v1/tracks/"))
+    for _ in range(12):
+        LessonFactory(module=ModuleFactory(track=TrackFactory()))
+    many = count("GET /tracks/", lambda: api_client.get("/api/v1/tracks/"))
+
+    assert few == many
+
+
+def test_track_outline_does_not_grow_with_lessons(api_client, count):
+    module = ModuleFactory(track=TrackFactory(slug="core"))
+    LessonFactory(module=module)
+    few = count("GET /tracks/<slug>/", lambda: api_client.get("/api/v1/tracks/core/"))
+    for _ in range(20):
+        LessonFactory(module=ModuleFactory(track=module.track))
+    many = count("GET /tracks/<slug>/", lambda: api_client.get("/api/v1/tracks/core/"))
+
+    assert few == many
+
+
+def test_lesson_detail_is_the_same_for_3_and_30_sections(api_client, student, count):
+    small = add_lesson3(sections=1, slug="small")
+    large = add_lesson3(sections=28, slug="large")
+    for course in (small, large):
+        services.prompt_answers_save(user=student, section=course.prompt,
+                                     answers=[{"text": "Mixing", "category": "technical"}])
+        snapshots(student, course.turn, 1)
+        services.reflection_save(user=student, step=course.patterns, text=words(12))
+    assert len(small.lesson.sections.all()) == 3 and len(large.lesson.sections.all()) == 30
+
+    three = count("GET /lessons/<slug>/", lambda: api_client.get("/api/v1/lessons/small/"))
+    thirty = count("GET /lessons/<slug>/", lambda: api_client.get("/api/v1/lessons/large/"))
+
+    assert three == thirty
+
+
+def test_lesson_detail_does_not_grow_with_snapshots(api_client, student, course, count):
+    snapshots(student, course.turn, 1)
+    one = count("GET /lessons/<slug>/", lambda: api_client.get("/api/v1/lessons/skills/"))
+    snapshots(student, course.turn, 49)
+    fifty = count("GET /lessons/<slug>/", lambda: api_client.get("/api/v1/lessons/skills/"))
+
+    assert one == fifty
+
+
+def test_writes_are_pinned(api_client, course, count):
+    assert count("PUT /lessons/<slug>/progress/", lambda: api_client.put(
+        "/api/v1/lessons/skills/progress/", {"section": course.recall.pk}, format="json"))
+    assert count("PUT /lessons/<slug>/prompt-response/", lambda: api_client.put(
+        "/api/v1/lessons/skills/prompt-response/",
+        {"answers": [{"text": "A", "category": "technical"}, {"text": "B", "category": ""}, {"text": "C"}]},
+        format="json"))
+    assert count("POST /lessons/<slug>/your-turn/snapshots/", lambda: api_client.post(
+        "/api/v1/lessons/skills/your-turn/snapshots/", {"ratings": ratings()}, format="json"))
+    assert count("PUT /lessons/<slug>/your-turn/reflections/<step>/", lambda: api_client.put(
+        "/api/v1/lessons/skills/your-turn/reflections/2/", {"text": words(12)}, format="json"))
+    assert count("POST /lessons/<slug>/your-turn/complete/", lambda: api_client.post(
+        "/api/v1/lessons/skills/your-turn/complete/", format="json"))
+
+
+def test_a_write_with_an_idempotency_key_costs_a_fixed_few_queries_more(api_client, course, count,
+                                                                       django_assert_max_num_queries):
+    cache.clear()
+    with django_assert_max_num_queries(PINNED["POST /lessons/<slug>/your-turn/snapshots/"] + 9):
+        first = api_client.post("/api/v1/lessons/skills/your-turn/snapshots/", {"ratings": ratings()},
+                                format="json", HTTP_IDEMPOTENCY_KEY="k")
+    with django_assert_max_num_queries(8):
+        replay = api_client.post("/api/v1/lessons/skills/your-turn/snapshots/", {"ratings": ratings()},
+                                 format="json", HTTP_IDEMPOTENCY_KEY="k")
+
+    assert first.status_code == replay.status_code == 201
+
+
+def test_snapshot_list_detail_and_compare_do_not_grow_with_snapshots(api_client, student, course, count):
+    first, = snapshots(student, course.turn, 1)
+
+    def run() -> tuple[int, ...]:
+        return (
+            count("GET /snapshots/", lambda: api_client.get("/api/v1/snapshots/")),
+            count("GET /snapshots/<id>/", lambda: api_client.get(f"/api/v1/snapshots/{first.pk}/")),
+            count("GET /snapshots/compare/",
+                  lambda: api_client.get(f"/api/v1/snapshots/compare/?from={first.pk}&to={first.pk}")),
+        )
+
+    one = run()
+    snapshots(student, course.turn, 49)
+    fifty = run()
+
+    assert one == fifty
+
+
+def test_depth_points_do_not_grow_with_the_ledger(api_client, student, course, count):
+    ledger_rows(student, 1)
+    one = count("GET /depth-points/", lambda: api_client.get("/api/v1/depth-points/"))
+    ledger_rows(student, 50)
+    fifty = count("GET /depth-points/", lambda: api_client.get("/api/v1/depth-points/"))
+
+    assert one == fifty
