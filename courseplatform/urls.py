@@ -12,3 +12,5 @@ urlpatterns = [
     path("", include("assessments.urls")),
     path("", include("lessons.urls")),
 ]
+
+handler500 = "courseplatform.views.server_error"
