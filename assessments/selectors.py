@@ -157,13 +157,34 @@ def turn_get(*, lesson: Lesson) -> Turn:
         raise Http404("This lesson has no Your Turn.") from None
 
 
+def _latest_snapshot(*, user: User, turn: Turn, lesson: Lesson) -> SnapshotView | None:
+    """The student's latest snapshot on this Turn with its ratings (2 short queries).
+
+    The Turn and lesson the caller already holds are attached instead of joined
+    again, and the ratings are read as plain values: readers of a SnapshotView
+    use its `ratings`, not `snapshot.ratings`.
+    """
+    snapshot = (
+        SkillSnapshot.objects.filter(user=user, turn=turn).select_related("framework").order_by("-created_at", "-id").first()
+    )
+    if snapshot is None:
+        return None
+    turn.lesson = lesson
+    snapshot.turn = turn
+    rows = SnapshotRating.objects.filter(snapshot=snapshot).order_by("position", "id")
+    ratings = [
+        insights.Rating(slug=slug, name=name, value=value, cluster=cluster)
+        for slug, name, value, cluster in rows.values_list("category_slug", "category_name", "value", "cluster")
+    ]
+    return SnapshotView(snapshot=snapshot, ratings=ratings)
+
+
 def turn_page(*, user: User, lesson: Lesson) -> TurnPage:
     """Everything the Your Turn page shows, in a fixed number of queries."""
     turn = turn_get(lesson=lesson)
     steps = list(turn.steps.order_by("number"))
     categories = list(turn.framework.categories.order_by("position", "id")) if turn.framework else []
-    snapshot = _snapshots(user).filter(turn=turn).order_by("-created_at", "-id").first()
-    latest = SnapshotView(snapshot=snapshot, ratings=ratings_of(snapshot)) if snapshot else None
+    latest = _latest_snapshot(user=user, turn=turn, lesson=lesson)
     reflections = {r.step_id: r for r in Reflection.objects.filter(user=user, step__turn=turn)}
     completed = TurnCompletion.objects.filter(user=user, turn=turn).first()
     step_ids = [s.pk for s in steps]

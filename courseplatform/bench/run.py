@@ -435,7 +435,7 @@ def block(args, env, info, database, gunicorn, results, rss, login_check, baseli
     database_arg = "DATABASE_URL=postgres://… " if env.get("DATABASE_URL") else ""
     database_arg += "REDIS_URL=redis://… " if env.get("REDIS_URL") else ""
     lines = [
-        f"### {args.students:,} students on {database.split()[0]} — {when}",
+        f"#### {args.students:,} students on {database.split()[0]} — {when}",
         "",
         f"- Machine: {info['cpus']} CPUs ({info['cpu']}), {info['memory']} RAM, {info['os']}; "
         f"Python {info['python']}, Django {info['django']}, gunicorn {info['gunicorn']}, {info['wrk']}.",
@@ -449,7 +449,8 @@ def block(args, env, info, database, gunicorn, results, rss, login_check, baseli
         "socket errors, all rounds. Server CPU: user + system time of every gunicorn process during the run, per "
         "request; CPU ratio: the floor's CPU per request over the endpoint's, i.e. the throughput ratio the two would "
         "have on an otherwise idle machine.",
-        f"- Machine load (1-minute average) at the end of the runs: {load_range}.",
+        f"- Machine load (1-minute average, the bench's own wrk, gunicorn and database included) at the end of "
+        f"the runs: {load_range}.",
         "",
         *table(results, baseline),
         "",
