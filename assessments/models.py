@@ -14,13 +14,37 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from lessons.markdown import render_markdown
-from lessons.models import Lesson, Section
+from lessons.models import Lesson, Section, bump_lesson_versions
 
 MIN_RATING = 1
 MAX_RATING = 10
 
 
-class SkillFramework(models.Model):
+class LessonContent(models.Model):
+    """Authoring rows that lessons show: saving or deleting one is a new lesson version.
+
+    The API and the Guide cache a lesson's content by `Lesson.content_version`,
+    so an author's edit to a Turn, a step or a skill category must move it too.
+    """
+
+    class Meta:
+        abstract = True
+
+    def affected_lessons(self) -> "models.QuerySet[Lesson]":
+        raise NotImplementedError
+
+    def save(self, *args, **kwargs) -> None:
+        super().save(*args, **kwargs)
+        bump_lesson_versions(self.affected_lessons())
+
+    def delete(self, *args, **kwargs):
+        lessons = list(self.affected_lessons().values_list("pk", flat=True))
+        result = super().delete(*args, **kwargs)
+        bump_lesson_versions(Lesson.objects.filter(pk__in=lessons))
+        return result
+
+
+class SkillFramework(LessonContent):
     """An ordered set of skill categories a student rates themselves on."""
 
     name = models.CharField(_("name"), max_length=120)
@@ -34,8 +58,11 @@ class SkillFramework(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    def affected_lessons(self) -> "models.QuerySet[Lesson]":
+        return Lesson.objects.filter(turn__framework=self)
 
-class SkillCategory(models.Model):
+
+class SkillCategory(LessonContent):
     class Cluster(models.TextChoices):
         NONE = "", _("None")
         CRAFT = "craft", _("Craft (technical and creative)")
@@ -70,8 +97,11 @@ class SkillCategory(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    def affected_lessons(self) -> "models.QuerySet[Lesson]":
+        return Lesson.objects.filter(turn__framework_id=self.framework_id)
 
-class Turn(models.Model):
+
+class Turn(LessonContent):
     """A lesson's "Your Turn": the exercise a student does after the Guide."""
 
     lesson = models.OneToOneField(Lesson, on_delete=models.CASCADE, related_name="turn")
@@ -96,8 +126,11 @@ class Turn(models.Model):
         self.expected_outcome_html = render_markdown(self.expected_outcome_md)
         super().save(*args, **kwargs)
 
+    def affected_lessons(self) -> "models.QuerySet[Lesson]":
+        return Lesson.objects.filter(pk=self.lesson_id)
 
-class TurnStep(models.Model):
+
+class TurnStep(LessonContent):
     class Kind(models.TextChoices):
         RATE = "rate", _("Rate yourself")
         REFLECTION = "reflection", _("Reflection")
@@ -110,8 +143,12 @@ class TurnStep(models.Model):
     title = models.CharField(_("title"), max_length=160)
     body_md = models.TextField(_("instructions (Markdown)"), blank=True)
     body_html = models.TextField(editable=False, blank=True)
-    points = models.PositiveIntegerField(_("Depth points"), default=0, help_text=_("Reflection steps: points for a long-enough reflection."))
-    min_words = models.PositiveIntegerField(_("minimum words"), default=0, help_text=_("Reflection steps: words needed to earn the points."))
+    points = models.PositiveIntegerField(
+        _("Depth points"), default=0, help_text=_("Reflection steps: points for a long-enough reflection.")
+    )
+    min_words = models.PositiveIntegerField(
+        _("minimum words"), default=0, help_text=_("Reflection steps: words needed to earn the points.")
+    )
 
     class Meta:
         ordering = ["turn", "number"]
@@ -126,6 +163,9 @@ class TurnStep(models.Model):
     def save(self, *args, **kwargs) -> None:
         self.body_html = render_markdown(self.body_md)
         super().save(*args, **kwargs)
+
+    def affected_lessons(self) -> "models.QuerySet[Lesson]":
+        return Lesson.objects.filter(turn__pk=self.turn_id)
 
     @property
     def takes_reflection(self) -> bool:

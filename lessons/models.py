@@ -139,6 +139,11 @@ class Lesson(models.Model):
         return self.status == self.Status.PUBLISHED
 
 
+def bump_lesson_versions(lessons: "models.QuerySet[Lesson]") -> None:
+    """Mark lessons' content as changed: every cached copy keyed by version is dropped."""
+    lessons.update(content_version=F("content_version") + 1, updated_at=timezone.now())
+
+
 def _bump_lesson_version(lesson_id: int | None) -> None:
     if lesson_id:
         Lesson.objects.filter(pk=lesson_id).update(
