@@ -12,8 +12,8 @@ from django.utils.translation import ngettext
 from lessons.models import Lesson, Section
 from lessons.sections import register_lesson_context, register_section_data
 
-from .models import PromptAnswer, Turn, TurnCompletion
-from .services import prompt_framework
+from .models import PromptAnswer, SkillFramework, TurnCompletion
+from .selectors import turn_definition
 
 
 def cluster_sentence(answers: Sequence[PromptAnswer], total: int) -> str:
@@ -34,6 +34,16 @@ def cluster_sentence(answers: Sequence[PromptAnswer], total: int) -> str:
     ) % {"count": words.get(count, str(count)), "total": words.get(total, str(total)).lower(), "name": name}
 
 
+def _prompt_categories(lesson: Lesson) -> list:
+    """The categories answers are tagged with: `services.prompt_framework`'s, the
+    lesson's Turn framework (cached with the Turn) when it has one, else the first framework's."""
+    definition = turn_definition(lesson=lesson)
+    if definition.turn is not None and definition.turn.framework is not None:
+        return definition.categories
+    framework = SkillFramework.objects.order_by("position", "id").first()
+    return list(framework.categories.order_by("position", "id")) if framework else []
+
+
 @register_section_data
 def prompt_and_recall(user, lesson: Lesson, sections: Sequence[Section]) -> dict[int, dict[str, Any]]:
     prompts = [s for s in sections if s.kind == Section.Kind.WARMUP_PROMPT]
@@ -44,8 +54,7 @@ def prompt_and_recall(user, lesson: Lesson, sections: Sequence[Section]) -> dict
     answers: dict[int, list[PromptAnswer]] = {}
     for answer in PromptAnswer.objects.filter(user=user, section_id__in=prompt_ids).select_related("category"):
         answers.setdefault(answer.section_id, []).append(answer)
-    framework = prompt_framework(section=(prompts or recalls)[0])
-    categories = list(framework.categories.order_by("position", "id")) if framework else []
+    categories = _prompt_categories(lesson)
     data: dict[int, dict[str, Any]] = {}
     for section in prompts:
         mine = {a.position: a for a in answers.get(section.pk, [])}
@@ -70,7 +79,7 @@ def prompt_and_recall(user, lesson: Lesson, sections: Sequence[Section]) -> dict
 
 @register_lesson_context
 def turn_link(user, lesson: Lesson) -> dict[str, Any]:
-    turn = Turn.objects.filter(lesson=lesson).only("pk", "title", "estimated_minutes", "lesson_id").first()
+    turn = turn_definition(lesson=lesson).turn
     if turn is None:
         return {}
     completed = user.is_authenticated and TurnCompletion.objects.filter(user=user, turn=turn).exists()

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from django.conf import settings
+from django.core.cache import cache
 from django.db.models import Prefetch
 from django.http import Http404
 from django.utils import timezone
@@ -15,9 +16,19 @@ from django.utils.text import slugify
 
 from accounts.models import User
 from lessons.models import Lesson, Track
+from lessons.selectors import CONTENT_CACHE_SECONDS, lesson_content_cache_key
 
 from . import insights
-from .models import PointsEntry, Reflection, SkillCategory, SkillSnapshot, SnapshotRating, Turn, TurnCompletion
+from .models import (
+    PointsEntry,
+    Reflection,
+    SkillCategory,
+    SkillSnapshot,
+    SnapshotRating,
+    Turn,
+    TurnCompletion,
+    TurnStep,
+)
 
 
 @dataclass
@@ -57,6 +68,18 @@ class FrameworkHistory:
     @property
     def latest(self) -> SnapshotView | None:
         return self.snapshots[0] if self.snapshots else None
+
+
+@dataclass
+class TurnDefinition:
+    """A lesson's Your Turn as its authors wrote it, the same for every student.
+
+    `turn` is None for a lesson without a Your Turn.
+    """
+
+    turn: Turn | None
+    steps: list[TurnStep]
+    categories: list[SkillCategory]
 
 
 @dataclass
@@ -104,13 +127,19 @@ def next_unlock(*, user: User, balance: int) -> NextUnlock | None:
     return NextUnlock(track=track, threshold=track.unlock_threshold, needed=max(track.unlock_threshold - balance, 0))
 
 
-def points_summary(*, user: User, limit: int | None = None) -> PointsSummary:
-    """Balance (cached on the user, kept equal to the ledger's sum), ledger and next unlock."""
-    balance = User.objects.filter(pk=user.pk).values_list("depth_points", flat=True).get()
-    entries = PointsEntry.objects.filter(user=user).order_by("-created_at", "-id")
-    if limit is not None:
-        entries = entries[:limit]
-    return PointsSummary(balance=balance, entries=list(entries), next_unlock=next_unlock(user=user, balance=balance))
+def points_summary(*, user: User, limit: int | None = None, balance: int | None = None) -> PointsSummary:
+    """Balance (cached on the user, kept equal to the ledger's sum), ledger and next unlock.
+
+    The balance is read again from the database unless the caller passes one it
+    has just read (e.g. `user.depth_points` of the user loaded for this request).
+    """
+    if balance is None:
+        balance = User.objects.filter(pk=user.pk).values_list("depth_points", flat=True).get()
+    entries: list[PointsEntry] = []
+    if limit != 0:  # limit=0: no ledger rows wanted, so no queryset is built at all
+        rows = PointsEntry.objects.filter(user=user).order_by("-created_at", "-id")
+        entries = list(rows[:limit] if limit is not None else rows)
+    return PointsSummary(balance=balance, entries=entries, next_unlock=next_unlock(user=user, balance=balance))
 
 
 def snapshot_list(*, user: User):
@@ -157,6 +186,37 @@ def turn_get(*, lesson: Lesson) -> Turn:
         raise Http404("This lesson has no Your Turn.") from None
 
 
+def turn_definition(*, lesson: Lesson) -> TurnDefinition:
+    """The lesson's Turn with its framework, steps and framework categories.
+
+    Cached next to the lesson's content, by the same key (the lesson's id, content
+    version and last change): saving or deleting a Turn, step, framework or
+    category makes a new lesson version, so a warm request runs no query here.
+    Drafts, which only staff preview, always come from the database (3 queries).
+    The caller's lesson is attached to the Turn, and the Turn to its steps.
+    """
+    key = f"{lesson_content_cache_key(lesson)}:turn" if lesson.is_published else None
+    definition = cache.get(key) if key is not None else None
+    if definition is None:
+        # Queried without the lesson attached, so the cached copy holds no lesson that could go stale.
+        turn = Turn.objects.select_related("framework").filter(lesson_id=lesson.pk).first()
+        steps = list(TurnStep.objects.filter(turn=turn).order_by("number")) if turn is not None else []
+        categories = (
+            list(SkillCategory.objects.filter(framework_id=turn.framework_id).order_by("position", "id"))
+            if turn is not None and turn.framework_id is not None else []
+        )
+        definition = TurnDefinition(turn=turn, steps=steps, categories=categories)
+        if key is not None:
+            cache.set(key, definition, CONTENT_CACHE_SECONDS)
+    if definition.turn is not None:
+        definition.turn.lesson = lesson
+        for step in definition.steps:
+            step.turn = definition.turn
+        for category in definition.categories:
+            category.framework = definition.turn.framework
+    return definition
+
+
 def _latest_snapshot(*, user: User, turn: Turn, lesson: Lesson) -> SnapshotView | None:
     """The student's latest snapshot on this Turn with its ratings (2 short queries).
 
@@ -180,14 +240,21 @@ def _latest_snapshot(*, user: User, turn: Turn, lesson: Lesson) -> SnapshotView 
 
 
 def turn_page(*, user: User, lesson: Lesson) -> TurnPage:
-    """Everything the Your Turn page shows, in a fixed number of queries."""
-    turn = turn_get(lesson=lesson)
-    steps = list(turn.steps.order_by("number"))
-    categories = list(turn.framework.categories.order_by("position", "id")) if turn.framework else []
-    latest = _latest_snapshot(user=user, turn=turn, lesson=lesson)
-    reflections = {r.step_id: r for r in Reflection.objects.filter(user=user, step__turn=turn)}
-    completed = TurnCompletion.objects.filter(user=user, turn=turn).first()
+    """Everything the Your Turn page shows, in a fixed number of queries.
+
+    The Turn's definition comes from the cache (see `turn_definition`); the
+    student's own data from the database. The balance is the requesting user's
+    `depth_points`, loaded with the user for this request.
+    """
+    definition = turn_definition(lesson=lesson)
+    turn = definition.turn
+    if turn is None:
+        raise Http404("This lesson has no Your Turn.")
+    steps, categories = definition.steps, definition.categories
     step_ids = [s.pk for s in steps]
+    latest = _latest_snapshot(user=user, turn=turn, lesson=lesson)
+    reflections = {r.step_id: r for r in Reflection.objects.filter(user=user, step_id__in=step_ids)}
+    completed = TurnCompletion.objects.filter(user=user, turn=turn).first()
     points_here = sum(
         PointsEntry.objects.filter(user=user, step_id__in=step_ids).values_list("amount", flat=True)
     )
@@ -201,7 +268,7 @@ def turn_page(*, user: User, lesson: Lesson) -> TurnPage:
         completed=completed,
         points_here=points_here,
         points_possible=sum(s.points for s in steps if s.takes_reflection),
-        summary=points_summary(user=user, limit=0),
+        summary=points_summary(user=user, limit=0, balance=user.depth_points),
     )
     if latest is not None:
         page.patterns = insights.pattern_summary(latest.ratings)

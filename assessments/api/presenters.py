@@ -3,6 +3,10 @@
 Nothing here queries the database: every function takes objects a selector has
 already loaded (with their relations), so a response's query count is the
 selectors' and does not grow with sections, snapshots or ledger rows.
+
+`lesson_data` builds exactly what `LessonDetailSerializer` would render (same
+keys in the same order, JSON-ready values), so the lesson detail view returns
+it as it is, without running the serializer; tests compare the two.
 """
 
 from collections.abc import Sequence
@@ -16,7 +20,7 @@ from lessons.models import Lesson, Section
 from lessons.selectors import LessonGuide
 
 from .. import insights
-from ..models import PromptAnswer, SkillCategory, SkillSnapshot
+from ..models import PromptAnswer, Reflection, SkillCategory, SkillSnapshot
 from ..selectors import NextUnlock, SnapshotView, TurnPage
 
 
@@ -26,6 +30,17 @@ def answer_data(answer: PromptAnswer) -> dict[str, Any]:
         "text": answer.text,
         "category": answer.category.slug if answer.category else None,
         "category_name": answer.category.name if answer.category else "",
+    }
+
+
+def reflection_data(reflection: Reflection | None) -> dict[str, Any] | None:
+    if reflection is None:
+        return None
+    return {
+        "text": reflection.text,
+        "word_count": reflection.word_count,
+        "created_at": reflection.created_at,
+        "updated_at": reflection.updated_at,
     }
 
 
@@ -144,7 +159,7 @@ def turn_data(page: TurnPage, *, user: User) -> dict[str, Any]:
                 "takes_reflection": step.takes_reflection,
                 "points": step.points,
                 "min_words": step.min_words,
-                "reflection": page.reflections.get(step.pk),
+                "reflection": reflection_data(page.reflections.get(step.pk)),
             }
             for step in page.steps
         ],

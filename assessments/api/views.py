@@ -62,8 +62,10 @@ class LessonDetailView(APIView):
             page = selectors.turn_page(user=user, lesson=lesson)
         except Http404:
             page = None  # a lesson without a Your Turn
-        data = presenters.lesson_data(lesson=lesson, guide=guide, extras=extras, page=page, user=user)
-        return Response(s.LessonDetailSerializer(data).data)
+        # The presenter's dict is already what LessonDetailSerializer renders (same keys and
+        # order, JSON-ready values: tests/api/test_lesson_detail.py compares them), so it is
+        # returned as it is; the serializer stays the schema's (extend_schema above).
+        return Response(presenters.lesson_data(lesson=lesson, guide=guide, extras=extras, page=page, user=user))
 
 
 class PromptResponseView(APIView):

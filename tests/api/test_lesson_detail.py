@@ -1,9 +1,17 @@
 """GET /api/v1/lessons/<slug>/: the whole lesson, its Turn and my progress in one response."""
 
+from rest_framework.renderers import JSONRenderer
+
+from assessments import selectors as assessment_selectors
 from assessments import services
+from assessments.api import presenters
+from assessments.api.serializers import LessonDetailSerializer
+from assessments.models import Turn
+from lessons import selectors as lesson_selectors
+from lessons.sections import section_data_for
 from lessons.services import progress_record
 from tests.api.conftest import error_of, ratings, words
-from tests.factories import LessonFactory
+from tests.factories import LessonFactory, TurnFactory
 
 URL = "/api/v1/lessons/{}/"
 
@@ -137,3 +145,60 @@ def test_a_lesson_in_another_module_links_no_next_lesson_outside_its_track(api_c
     LessonFactory(module__track__slug="elsewhere", slug="elsewhere-1")
 
     assert api_client.get(URL.format("skills-next")).json()["next_lesson"] is None
+
+
+def test_the_response_is_exactly_what_the_schema_serializer_renders(api_client, student, course):
+    """The view returns the presenter's dict without running LessonDetailSerializer: the bytes
+    must be those the serializer would give (same keys, order and types), for a student with
+    answers, snapshots, reflections, progress and a completed Turn."""
+    services.prompt_answers_save(user=student, section=course.prompt, answers=[
+        {"text": "Mixing", "category": "technical"}, {"text": "Untagged"},
+    ])
+    services.snapshot_record(user=student, turn=course.turn, ratings=ratings())
+    services.snapshot_record(user=student, turn=course.turn, ratings=ratings(business=9))
+    services.reflection_save(user=student, step=course.patterns, text=words(12))
+    services.reflection_save(user=student, step=course.goals, text=words(3))
+    progress_record(user=student, lesson=course.lesson, section=course.recall)
+    services.turn_complete(user=student, turn=course.turn)
+
+    for slug in ("skills", "skills-next"):  # with and without a Your Turn
+        response = api_client.get(URL.format(slug))
+        lesson = lesson_selectors.lesson_get(user=student, slug=slug)
+        guide = lesson_selectors.lesson_guide(user=student, lesson=lesson)
+        extras = section_data_for(student, lesson, guide.sections)
+        page = assessment_selectors.turn_page(user=student, lesson=lesson) if slug == "skills" else None
+        data = presenters.lesson_data(lesson=lesson, guide=guide, extras=extras, page=page, user=student)
+
+        assert response.content == JSONRenderer().render(LessonDetailSerializer(data).data)
+    assert response.json()["turn"] is None
+
+
+def test_an_edited_turn_is_served_fresh_though_the_turn_is_cached(api_client, course, django_assert_max_num_queries):
+    url = URL.format("skills")
+    api_client.get(url)  # warms the content and Turn caches
+    with django_assert_max_num_queries(10):  # warm: no query for the Turn, its steps or categories
+        assert api_client.get(url).json()["turn"]["steps"][1]["title"] == "Notice patterns"
+
+    course.patterns.title = "Look for patterns"
+    course.patterns.save()
+    course.categories[0].name = "Technical craft"
+    course.categories[0].save()
+    course.turn.title = "Map your skills"
+    course.turn.save()
+    turn = api_client.get(url).json()["turn"]
+    assert turn["title"] == "Map your skills"
+    assert turn["steps"][1]["title"] == "Look for patterns"
+    assert turn["framework"]["categories"][0]["name"] == "Technical craft"
+
+    course.goals.delete()
+    assert [s["number"] for s in api_client.get(url).json()["turn"]["steps"]] == [1, 2]
+
+
+def test_a_drafts_turn_is_never_cached(api_client, author, course):
+    draft_turn = TurnFactory(lesson=course.draft, title="First try")
+    api_client.force_authenticate(author)
+    assert api_client.get(URL.format("draft-lesson")).json()["turn"]["title"] == "First try"
+
+    Turn.objects.filter(pk=draft_turn.pk).update(title="Second try")  # no new version: only a live read sees it
+
+    assert api_client.get(URL.format("draft-lesson")).json()["turn"]["title"] == "Second try"
