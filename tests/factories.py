@@ -8,6 +8,15 @@ from lessons.models import FAQ, Lesson, Module, QuickReference, Section, Track
 
 DEFAULT_PASSWORD = "correct-horse-battery"
 
+# The producer skill spectrum as (key, name, cluster), in the Guide's order.
+SPECTRUM = [
+    ("technical", "Technical", "craft"),
+    ("creative", "Creative", "craft"),
+    ("interpersonal", "Interpersonal", "people"),
+    ("business", "Business", "people"),
+    ("personal", "Personal qualities", ""),
+]
+
 
 class UserFactory(factory.django.DjangoModelFactory):
     class Meta:

@@ -13,6 +13,7 @@ from assessments.models import TurnStep
 from lessons.models import Lesson, Section
 from tests.factories import (
     DEFAULT_PASSWORD,
+    SPECTRUM,
     CategoryFactory,
     ExtensionTrackFactory,
     FAQFactory,
@@ -26,13 +27,6 @@ from tests.factories import (
     TurnStepFactory,
 )
 
-SPECTRUM = [
-    ("technical", "Technical", "craft"),
-    ("creative", "Creative", "craft"),
-    ("interpersonal", "Interpersonal", "people"),
-    ("business", "Business", "people"),
-    ("personal", "Personal qualities", ""),
-]
 LOGIN_URL = "/_allauth/app/v1/auth/login"
 SIGNUP_URL = "/_allauth/app/v1/auth/signup"
 SESSION_URL = "/_allauth/app/v1/auth/session"

@@ -7,6 +7,7 @@ import pytest
 from assessments.models import TurnStep
 from lessons.models import Section
 from tests.factories import (
+    SPECTRUM,
     CategoryFactory,
     ExtensionTrackFactory,
     FrameworkFactory,
@@ -17,14 +18,6 @@ from tests.factories import (
     TurnFactory,
     TurnStepFactory,
 )
-
-SPECTRUM = [
-    ("technical", "Technical", "craft"),
-    ("creative", "Creative", "craft"),
-    ("interpersonal", "Interpersonal", "people"),
-    ("business", "Business", "people"),
-    ("personal", "Personal qualities", ""),
-]
 
 
 @pytest.fixture
