@@ -124,7 +124,7 @@ def next_unlock(*, user: User, balance: int) -> NextUnlock | None:
     )
     if track is None:
         return None
-    return NextUnlock(track=track, threshold=track.unlock_threshold, needed=max(track.unlock_threshold - balance, 0))
+    return NextUnlock(track=track, threshold=track.unlock_threshold, needed=track.points_needed(balance))
 
 
 def points_summary(*, user: User, limit: int | None = None, balance: int | None = None) -> PointsSummary:

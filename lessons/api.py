@@ -34,7 +34,7 @@ TRACK_SLUG = OpenApiParameter(
 
 
 def points_needed(user, track: Track) -> int:
-    return max(track.unlock_threshold - (user.depth_points or 0), 0)
+    return track.points_needed(user.depth_points)
 
 
 # --- Serializers ----------------------------------------------------------------------

@@ -59,6 +59,10 @@ class Track(models.Model):
     def is_extension(self) -> bool:
         return self.kind == self.Kind.EXTENSION
 
+    def points_needed(self, balance: int) -> int:
+        """Depth points still missing to unlock this track from `balance` (0 once reached)."""
+        return max(self.unlock_threshold - (balance or 0), 0)
+
 
 class Module(models.Model):
     track = models.ForeignKey(Track, on_delete=models.CASCADE, related_name="modules", verbose_name=_("track"))

@@ -23,7 +23,7 @@ def locked_response(request: HttpRequest, track, status: int = 200) -> HttpRespo
         request,
         "lessons/track_locked.html",
         {"track": track, "points": request.user.depth_points,
-         "points_needed": max(track.unlock_threshold - request.user.depth_points, 0)},
+         "points_needed": track.points_needed(request.user.depth_points)},
         status=status,
     )
 

@@ -84,7 +84,7 @@ def _locked_response(exc, request) -> Response:
     track = exc.track
     user = getattr(request, "user", None)
     balance = getattr(user, "depth_points", 0) or 0
-    needed = max(track.unlock_threshold - balance, 0)
+    needed = track.points_needed(balance)
     message = _("%(title)s unlocks at %(threshold)d Depth points; you have %(balance)d.") % {
         "title": track.title, "threshold": track.unlock_threshold, "balance": balance,
     }
