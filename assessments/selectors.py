@@ -186,6 +186,14 @@ def turn_get(*, lesson: Lesson) -> Turn:
         raise Http404("This lesson has no Your Turn.") from None
 
 
+def reflection_step_get(*, lesson: Lesson, number: object) -> TurnStep:
+    """The lesson's Turn step `number` that takes a reflection, or 404."""
+    step = TurnStep.objects.filter(turn__lesson=lesson, number=number).select_related("turn").first()
+    if step is None or not step.takes_reflection:
+        raise Http404("No such reflection step.")
+    return step
+
+
 def turn_definition(*, lesson: Lesson) -> TurnDefinition:
     """The lesson's Turn with its framework, steps and framework categories.
 

@@ -9,7 +9,7 @@ import csv
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -24,7 +24,6 @@ from lessons.views import with_lesson
 
 from . import insights, selectors, services
 from .forms import RatingForm, ReflectionForm, SuccessForm
-from .models import TurnStep
 
 
 def _error_messages(request: HttpRequest, error: ValidationError) -> None:
@@ -132,10 +131,7 @@ def turn_snapshot(request: HttpRequest, lesson: Lesson) -> HttpResponse:
 @require_POST
 @with_lesson
 def turn_reflection(request: HttpRequest, lesson: Lesson, number: int) -> HttpResponse:
-    the_turn = selectors.turn_get(lesson=lesson)
-    step = TurnStep.objects.filter(turn=the_turn, number=number).first()
-    if step is None or not step.takes_reflection:
-        raise Http404("No such reflection step.")
+    step = selectors.reflection_step_get(lesson=lesson, number=number)
     form = ReflectionForm(request.POST, prefix=f"step{step.number}")
     if form.is_valid():
         try:

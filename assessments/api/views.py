@@ -27,7 +27,6 @@ from lessons.sections import section_data_for
 
 from .. import insights, selectors, services
 from ..guide import cluster_sentence
-from ..models import TurnStep
 from . import presenters
 from . import serializers as s
 
@@ -154,10 +153,7 @@ class ReflectionView(APIView):
     @idempotent
     def put(self, request: Request, slug: str, step: int) -> Response:
         lesson = lesson_selectors.lesson_get(user=request.user, slug=slug)
-        turn = selectors.turn_get(lesson=lesson)
-        the_step = TurnStep.objects.filter(turn=turn, number=step).first()
-        if the_step is None or not the_step.takes_reflection:
-            raise Http404(_("No such reflection step."))
+        the_step = selectors.reflection_step_get(lesson=lesson, number=step)
         incoming = s.ReflectionWriteSerializer(data=request.data)
         incoming.is_valid(raise_exception=True)
         result = services.reflection_save(user=request.user, step=the_step, text=incoming.validated_data["text"])
