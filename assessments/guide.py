@@ -12,12 +12,13 @@ from django.utils.translation import ngettext
 from lessons.models import Lesson, Section
 from lessons.sections import register_lesson_context, register_section_data
 
-from .models import PromptAnswer, SkillFramework, TurnCompletion
-from .selectors import turn_definition
+from .forms import PromptAnswersForm
+from .models import PromptAnswer, TurnCompletion
+from .selectors import PromptBlock, guide_blocks, turn_definition
 
 
 def cluster_sentence(answers: Sequence[PromptAnswer], total: int) -> str:
-    """"Two of your three are Technical" — where the student's attention went."""
+    """"Two of your three are Technical" — where the student's attention went, by final tags."""
     tagged = Counter(a.category.name for a in answers if a.category is not None)
     if not answers:
         return ""
@@ -34,47 +35,32 @@ def cluster_sentence(answers: Sequence[PromptAnswer], total: int) -> str:
     ) % {"count": words.get(count, str(count)), "total": words.get(total, str(total)).lower(), "name": name}
 
 
-def _prompt_categories(lesson: Lesson) -> list:
-    """The categories answers are tagged with: `services.prompt_framework`'s, the
-    lesson's Turn framework (cached with the Turn) when it has one, else the first framework's."""
-    definition = turn_definition(lesson=lesson)
-    if definition.turn is not None and definition.turn.framework is not None:
-        return definition.categories
-    framework = SkillFramework.objects.order_by("position", "id").first()
-    return list(framework.categories.order_by("position", "id")) if framework else []
+def prompt_form(block: PromptBlock) -> PromptAnswersForm:
+    """The warm-up form, filled with the student's unsaved draft if any, else their saved answers."""
+    if block.draft is not None:
+        sent = block.draft.data.get("answers", [])
+        initial = {}
+        for number, item in enumerate(sent, start=1):
+            initial[f"answer_{number}"] = item.get("text", "")
+            initial[f"category_{number}"] = item.get("category", "")
+    else:
+        initial = {}
+        for slot in block.slots:
+            if slot.answer is not None:
+                initial[f"answer_{slot.number}"] = slot.answer.text
+                initial[f"category_{slot.number}"] = (
+                    slot.answer.category.slug if slot.answer.category and not slot.answer.category_suggested else ""
+                )
+    return PromptAnswersForm(initial=initial, slots=block.slots, categories=block.categories)
 
 
 @register_section_data
-def prompt_and_recall(user, lesson: Lesson, sections: Sequence[Section]) -> dict[int, dict[str, Any]]:
-    prompts = [s for s in sections if s.kind == Section.Kind.WARMUP_PROMPT]
-    recalls = [s for s in sections if s.kind == Section.Kind.RECALL and s.recall_of_id]
-    if not prompts and not recalls or not user.is_authenticated:
-        return {}
-    prompt_ids = {s.pk for s in prompts} | {s.recall_of_id for s in recalls}
-    answers: dict[int, list[PromptAnswer]] = {}
-    for answer in PromptAnswer.objects.filter(user=user, section_id__in=prompt_ids).select_related("category"):
-        answers.setdefault(answer.section_id, []).append(answer)
-    categories = _prompt_categories(lesson)
-    data: dict[int, dict[str, Any]] = {}
-    for section in prompts:
-        mine = {a.position: a for a in answers.get(section.pk, [])}
-        slots = [(n, mine.get(n)) for n in range(1, section.answer_count + 1)]
-        data[section.pk] = {
-            "form_template": "assessments/includes/prompt_form.html",
-            "slots": slots,
-            "categories": categories,
-            "action": reverse("prompt_answers", kwargs={"slug": lesson.slug, "section_id": section.pk}),
-            "answered": bool(mine),
-        }
-    for section in recalls:
-        mine = sorted(answers.get(section.recall_of_id, []), key=lambda a: a.position)
-        data[section.pk] = {
-            "recall_template": "assessments/includes/recall.html",
-            "answers": mine,
-            "cluster": cluster_sentence(mine, section.recall_of.answer_count if section.recall_of else len(mine)),
-            "prompt_anchor": section.recall_of.anchor if section.recall_of else "",
-        }
-    return data
+def prompt_and_recall(user, lesson: Lesson, sections: Sequence[Section]) -> dict[int, Any]:
+    blocks = guide_blocks(user=user, lesson=lesson, sections=sections)
+    for block in blocks.values():
+        if isinstance(block, PromptBlock):
+            block.form = prompt_form(block)
+    return blocks
 
 
 @register_lesson_context

@@ -44,7 +44,39 @@ class LessonContent(models.Model):
         return result
 
 
-class SkillFramework(LessonContent):
+class ArchivableQuerySet(models.QuerySet):
+    def active(self):
+        return self.filter(archived_at__isnull=True)
+
+
+class Archivable(models.Model):
+    """Content that learners' records point at is archived, never deleted.
+
+    An archived row is hidden from the course from then on; every rating,
+    answer and reflection made on it stays, with the row it was made on.
+    The foreign keys from learners' records are PROTECT, so the database
+    refuses a delete the admin would otherwise cascade.
+    """
+
+    archived_at = models.DateTimeField(
+        _("archived"), null=True, blank=True,
+        help_text=_("Archived parts are hidden from students; what students wrote to them is kept."),
+    )
+
+    objects = ArchivableQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+    @property
+    def is_archived(self) -> bool:
+        return self.archived_at is not None
+
+    def has_learner_records(self) -> bool:
+        raise NotImplementedError
+
+
+class SkillFramework(Archivable, LessonContent):
     """An ordered set of skill categories a student rates themselves on."""
 
     name = models.CharField(_("name"), max_length=120)
@@ -61,8 +93,11 @@ class SkillFramework(LessonContent):
     def affected_lessons(self) -> "models.QuerySet[Lesson]":
         return Lesson.objects.filter(turn__framework=self)
 
+    def has_learner_records(self) -> bool:
+        return self.snapshots.exists()
 
-class SkillCategory(LessonContent):
+
+class SkillCategory(Archivable, LessonContent):
     class Cluster(models.TextChoices):
         NONE = "", _("None")
         CRAFT = "craft", _("Craft (technical and creative)")
@@ -78,6 +113,11 @@ class SkillCategory(LessonContent):
         blank=True,
         help_text=_('Optional: what a rating means, e.g. {"1": "New to this", "5": "Comfortable", "10": "Could teach it"}.'),
     )
+    keywords = models.CharField(
+        _("keywords"), max_length=500, blank=True,
+        help_text=_("Comma-separated words or phrases, e.g. “mixing, eq, compression”. A warm-up answer a student "
+                    "leaves untagged is given the category whose keywords it mentions most, as a suggestion."),
+    )
     cluster = models.CharField(
         _("cluster"),
         max_length=10,
@@ -91,7 +131,10 @@ class SkillCategory(LessonContent):
         ordering = ["framework", "position", "id"]
         verbose_name_plural = _("skill categories")
         constraints = [
-            models.UniqueConstraint(fields=["framework", "slug"], name="assessments_category_slug_unique"),
+            models.UniqueConstraint(
+                fields=["framework", "slug"], condition=Q(archived_at__isnull=True),
+                name="assessments_category_slug_unique",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -99,6 +142,12 @@ class SkillCategory(LessonContent):
 
     def affected_lessons(self) -> "models.QuerySet[Lesson]":
         return Lesson.objects.filter(turn__framework_id=self.framework_id)
+
+    def has_learner_records(self) -> bool:
+        return SnapshotRating.objects.filter(category=self).exists() or PromptAnswer.objects.filter(category=self).exists()
+
+    def keyword_list(self) -> list[str]:
+        return [word.strip().lower() for word in self.keywords.split(",") if word.strip()]
 
 
 class Turn(LessonContent):
@@ -130,15 +179,27 @@ class Turn(LessonContent):
         return Lesson.objects.filter(pk=self.lesson_id)
 
 
-class TurnStep(LessonContent):
+class TurnStep(Archivable, LessonContent):
+    """One step of a Your Turn; each kind has its own template and API representation."""
+
     class Kind(models.TextChoices):
         RATE = "rate", _("Rate yourself")
         REFLECTION = "reflection", _("Reflection")
         GOALS = "goals", _("Connect to your goals")
         SUCCESS = "success", _("Define success (saved to the profile)")
 
+    # Kinds a student must do before the Turn can be marked complete; reflections
+    # and goals are optional (they earn Depth points).
+    REQUIRED_KINDS = frozenset({Kind.RATE, Kind.SUCCESS})
+    TEXT_KINDS = frozenset({Kind.REFLECTION, Kind.GOALS, Kind.SUCCESS})
+
     turn = models.ForeignKey(Turn, on_delete=models.CASCADE, related_name="steps")
     number = models.PositiveSmallIntegerField(_("step number"))
+    key = models.SlugField(
+        _("key"), max_length=40, blank=True,
+        help_text=_("Stable name of the step (left empty: kind and number). Points are paid once per student "
+                    "per key, so an archived step re-created with the same key never pays twice."),
+    )
     kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices)
     title = models.CharField(_("title"), max_length=160)
     body_md = models.TextField(_("instructions (Markdown)"), blank=True)
@@ -153,7 +214,12 @@ class TurnStep(LessonContent):
     class Meta:
         ordering = ["turn", "number"]
         constraints = [
-            models.UniqueConstraint(fields=["turn", "number"], name="assessments_step_number_unique"),
+            models.UniqueConstraint(
+                fields=["turn", "number"], condition=Q(archived_at__isnull=True), name="assessments_step_number_unique"
+            ),
+            models.UniqueConstraint(
+                fields=["turn", "key"], condition=Q(archived_at__isnull=True), name="assessments_step_key_unique"
+            ),
             models.CheckConstraint(condition=Q(number__gte=1), name="assessments_step_number_positive"),
         ]
 
@@ -162,14 +228,61 @@ class TurnStep(LessonContent):
 
     def save(self, *args, **kwargs) -> None:
         self.body_html = render_markdown(self.body_md)
+        self.fill_key()
         super().save(*args, **kwargs)
+
+    def fill_key(self) -> None:
+        if not self.key and self.kind and self.number:
+            self.key = f"{self.kind}-{self.number}"
+
+    def clean(self) -> None:
+        self.fill_key()
 
     def affected_lessons(self) -> "models.QuerySet[Lesson]":
         return Lesson.objects.filter(turn__pk=self.turn_id)
 
+    def has_learner_records(self) -> bool:
+        return self.reflections.exists()
+
     @property
     def takes_reflection(self) -> bool:
-        return self.kind in (self.Kind.REFLECTION, self.Kind.GOALS, self.Kind.SUCCESS)
+        return self.kind in self.TEXT_KINDS
+
+    @property
+    def is_required(self) -> bool:
+        return self.kind in self.REQUIRED_KINDS
+
+    @property
+    def template_name(self) -> str:
+        return f"assessments/steps/{self.kind}.html"
+
+    @property
+    def points_source_key(self) -> str:
+        """What the ledger pays this step under: the lesson and the step's stable key, not its row id."""
+        return f"reflection:lesson-{self.turn.lesson_id}:{self.key}"
+
+
+class TurnAttempt(models.Model):
+    """One go at a Your Turn. A new rating after the first starts a new attempt.
+
+    Reflections belong to the attempt they were written in, so a retake six
+    months on starts with fresh boxes and keeps the earlier attempt readable.
+    """
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="turn_attempts")
+    turn = models.ForeignKey(Turn, on_delete=models.PROTECT, related_name="attempts")
+    number = models.PositiveSmallIntegerField()
+    started_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["user", "turn", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "turn", "number"], name="assessments_attempt_number_unique"),
+            models.CheckConstraint(condition=Q(number__gte=1), name="assessments_attempt_number_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.turn} · attempt {self.number}"
 
 
 class SkillSnapshot(models.Model):
@@ -180,14 +293,20 @@ class SkillSnapshot(models.Model):
     """
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="snapshots")
-    framework = models.ForeignKey(SkillFramework, on_delete=models.SET_NULL, null=True, related_name="snapshots")
+    framework = models.ForeignKey(SkillFramework, on_delete=models.PROTECT, null=True, related_name="snapshots")
     framework_name = models.CharField(max_length=120)
     turn = models.ForeignKey(Turn, on_delete=models.SET_NULL, null=True, blank=True, related_name="snapshots")
+    attempt = models.ForeignKey(
+        TurnAttempt, on_delete=models.PROTECT, null=True, blank=True, related_name="snapshots"
+    )
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]
-        indexes = [models.Index(fields=["user", "framework", "-created_at"], name="assess_snapshot_history")]
+        indexes = [
+            models.Index(fields=["user", "framework", "-created_at"], name="assess_snapshot_history"),
+            models.Index(fields=["user", "turn", "-created_at"], name="assess_snapshot_latest"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.user} · {self.framework_name} · {self.created_at:%Y-%m-%d}"
@@ -195,7 +314,7 @@ class SkillSnapshot(models.Model):
 
 class SnapshotRating(models.Model):
     snapshot = models.ForeignKey(SkillSnapshot, on_delete=models.CASCADE, related_name="ratings")
-    category = models.ForeignKey(SkillCategory, on_delete=models.SET_NULL, null=True, related_name="+")
+    category = models.ForeignKey(SkillCategory, on_delete=models.PROTECT, null=True, related_name="+")
     category_slug = models.SlugField(max_length=80)
     category_name = models.CharField(max_length=80)
     cluster = models.CharField(max_length=10, blank=True)
@@ -216,13 +335,19 @@ class SnapshotRating(models.Model):
 
 
 class PromptAnswer(models.Model):
-    """One of a student's answers to a warm-up prompt section; editable."""
+    """One of a student's answers to a warm-up prompt section; editable.
+
+    `category` is the final tag: the student's own choice, or, when they left
+    the answer untagged, the category its keywords suggest
+    (`category_suggested` true until the student confirms or changes it).
+    """
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="prompt_answers")
-    section = models.ForeignKey(Section, on_delete=models.CASCADE, related_name="answers")
+    section = models.ForeignKey(Section, on_delete=models.PROTECT, related_name="answers")
     position = models.PositiveSmallIntegerField()
     text = models.CharField(max_length=500)
-    category = models.ForeignKey(SkillCategory, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    category = models.ForeignKey(SkillCategory, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    category_suggested = models.BooleanField(default=False)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
@@ -237,18 +362,24 @@ class PromptAnswer(models.Model):
 
 
 class Reflection(models.Model):
-    """A student's text for one reflection step; editing replaces the text."""
+    """A student's text for one step in one attempt.
+
+    `text` is the current version; every saved version, the first included,
+    is kept as a `ReflectionVersion` row (append-only).
+    """
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="reflections")
-    step = models.ForeignKey(TurnStep, on_delete=models.CASCADE, related_name="reflections")
+    step = models.ForeignKey(TurnStep, on_delete=models.PROTECT, related_name="reflections")
+    attempt = models.ForeignKey(TurnAttempt, on_delete=models.CASCADE, related_name="reflections")
     text = models.TextField()
     word_count = models.PositiveIntegerField(default=0)
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
+        ordering = ["attempt", "step__number", "id"]
         constraints = [
-            models.UniqueConstraint(fields=["user", "step"], name="assessments_reflection_one_per_step"),
+            models.UniqueConstraint(fields=["attempt", "step"], name="assessments_reflection_one_per_attempt_step"),
             models.CheckConstraint(
                 condition=LessThanOrEqual(Length("text"), 10_000), name="assessments_reflection_max_length"
             ),
@@ -256,6 +387,48 @@ class Reflection(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} · {self.step}"
+
+
+class ReflectionVersion(models.Model):
+    """One saved version of a reflection; never changed or deleted while the student's account exists."""
+
+    reflection = models.ForeignKey(Reflection, on_delete=models.CASCADE, related_name="versions")
+    text = models.TextField()
+    word_count = models.PositiveIntegerField(default=0)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["reflection", "created_at", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=LessThanOrEqual(Length("text"), 10_000), name="assessments_reflection_version_max_length"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.reflection} @ {self.created_at:%Y-%m-%d %H:%M}"
+
+
+class Draft(models.Model):
+    """What a student is typing and has not saved yet, kept on the server by autosave.
+
+    `target` names the box: `reflection:<step id>` or `warmup:<section id>`.
+    `data` is the box's content: {"text": ...} or {"answers": [{"text", "category"}, ...]}.
+    A real save of the same box deletes the draft in the same transaction.
+    """
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="drafts")
+    target = models.CharField(max_length=60)
+    data = models.JSONField(default=dict)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "target"], name="assessments_draft_one_per_box"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.target}"
 
 
 class TurnCompletion(models.Model):

@@ -13,6 +13,7 @@ from django.db.models import Prefetch
 from django.http import Http404
 from django.utils import timezone
 from django.utils.text import slugify
+from django.utils.translation import gettext as _
 
 from accounts.models import User
 from lessons.models import Lesson, Track
@@ -20,12 +21,16 @@ from lessons.selectors import CONTENT_CACHE_SECONDS, lesson_content_cache_key
 
 from . import insights
 from .models import (
+    Draft,
     PointsEntry,
+    PromptAnswer,
     Reflection,
     SkillCategory,
+    SkillFramework,
     SkillSnapshot,
     SnapshotRating,
     Turn,
+    TurnAttempt,
     TurnCompletion,
     TurnStep,
 )
@@ -49,6 +54,7 @@ class PointsSummary:
 class SnapshotView:
     snapshot: SkillSnapshot
     ratings: list[insights.Rating]
+    reflections: list[Reflection] = field(default_factory=list)  # of the snapshot's attempt, step order
 
     @property
     def labels(self) -> list[str]:
@@ -86,17 +92,71 @@ class TurnDefinition:
 class TurnPage:
     turn: Turn
     lesson: Lesson
-    steps: list
+    steps: list[TurnStep]
     categories: list[SkillCategory]
-    latest: SnapshotView | None
-    reflections: dict[int, Reflection]
+    attempt: TurnAttempt | None  # the current attempt; None before the student's first save
+    latest: SnapshotView | None  # the current attempt's rating
+    reflections: dict[int, Reflection]  # the current attempt's, by step id
+    drafts: dict[int, Draft]  # unsaved text by step id
+    paid: set[int]  # ids of steps whose points the student has been paid
     completed: TurnCompletion | None
     points_here: int
     points_possible: int
     summary: PointsSummary
+    earlier_attempts: int = 0
     patterns: insights.PatternSummary | None = None
     goals: insights.GoalsInsight | None = None
-    extra: dict = field(default_factory=dict)
+
+    @property
+    def rate_step(self) -> TurnStep | None:
+        return next((s for s in self.steps if s.kind == TurnStep.Kind.RATE), None)
+
+    @property
+    def text_steps(self) -> list[TurnStep]:
+        return [s for s in self.steps if s.takes_reflection]
+
+
+@dataclass
+class PromptSlot:
+    number: int
+    label: str
+    answer: PromptAnswer | None
+
+
+@dataclass
+class PromptBlock:
+    """A warm-up prompt as one student sees it: their answers, a draft, the categories to tag with."""
+
+    section: object
+    slots: list[PromptSlot]
+    categories: list[SkillCategory]
+    draft: Draft | None
+    template_name: str = "assessments/includes/prompt_form.html"
+    form: object = None  # the web page's form, attached by assessments.guide
+
+    @property
+    def answers(self) -> list[PromptAnswer]:
+        return [slot.answer for slot in self.slots if slot.answer is not None]
+
+    @property
+    def answered(self) -> bool:
+        return bool(self.answers)
+
+
+@dataclass
+class RecallBlock:
+    """A recall section: the student's answers to an earlier prompt, their final tags and the cluster sentence."""
+
+    section: object
+    prompt: object | None
+    answers: list[PromptAnswer]
+    categories: list[SkillCategory]
+    cluster: str
+    template_name: str = "assessments/includes/recall.html"
+
+    @property
+    def prompt_anchor(self) -> str:
+        return self.prompt.anchor if self.prompt is not None else ""
 
 
 def ratings_of(snapshot: SkillSnapshot) -> list[insights.Rating]:
@@ -110,9 +170,21 @@ def ratings_of(snapshot: SkillSnapshot) -> list[insights.Rating]:
 def _snapshots(user: User):
     return (
         SkillSnapshot.objects.filter(user=user)
-        .select_related("framework", "turn__lesson")
-        .prefetch_related(Prefetch("ratings", queryset=SnapshotRating.objects.order_by("position", "id")))
+        .select_related("framework", "turn__lesson", "attempt")
+        .prefetch_related(
+            Prefetch("ratings", queryset=SnapshotRating.objects.order_by("position", "id")),
+            Prefetch(
+                "attempt__reflections",
+                queryset=Reflection.objects.select_related("step").prefetch_related("versions")
+                .order_by("step__number", "id"),
+            ),
+        )
     )
+
+
+def _view(snapshot: SkillSnapshot) -> SnapshotView:
+    reflections = list(snapshot.attempt.reflections.all()) if snapshot.attempt_id else []
+    return SnapshotView(snapshot=snapshot, ratings=ratings_of(snapshot), reflections=reflections)
 
 
 def next_unlock(*, user: User, balance: int) -> NextUnlock | None:
@@ -153,12 +225,12 @@ def points_ledger(*, user: User):
 
 
 def skills_history(*, user: User) -> list[FrameworkHistory]:
-    """Snapshots grouped by framework, newest first (2 queries)."""
+    """Snapshots grouped by framework, newest first, each with its attempt's reflections (5 queries)."""
     groups: dict[str, FrameworkHistory] = {}
     for snapshot in _snapshots(user).order_by("-created_at", "-id"):
         slug = snapshot.framework.slug if snapshot.framework else f"archived-{slugify(snapshot.framework_name)}"
         group = groups.setdefault(slug, FrameworkHistory(snapshot.framework_name, slug, []))
-        group.snapshots.append(SnapshotView(snapshot=snapshot, ratings=ratings_of(snapshot)))
+        group.snapshots.append(_view(snapshot))
     return list(groups.values())
 
 
@@ -168,7 +240,7 @@ def snapshot_get(*, user: User, pk: object) -> SnapshotView:
         snapshot = _snapshots(user).get(pk=int(pk))
     except (SkillSnapshot.DoesNotExist, TypeError, ValueError):
         raise Http404("No such snapshot.") from None
-    return SnapshotView(snapshot=snapshot, ratings=ratings_of(snapshot))
+    return _view(snapshot)
 
 
 def retake_due(*, user: User) -> date | None:
@@ -187,11 +259,49 @@ def turn_get(*, lesson: Lesson) -> Turn:
 
 
 def reflection_step_get(*, lesson: Lesson, number: object) -> TurnStep:
-    """The lesson's Turn step `number` that takes a reflection, or 404."""
-    step = TurnStep.objects.filter(turn__lesson=lesson, number=number).select_related("turn").first()
+    """The lesson's (not archived) Turn step `number` that takes text, or 404."""
+    step = next((s for s in turn_definition(lesson=lesson).steps if str(s.number) == str(number)), None)
     if step is None or not step.takes_reflection:
         raise Http404("No such reflection step.")
     return step
+
+
+def prompt_section_get(*, lesson: Lesson, section_id: object = None):
+    """The lesson's warm-up prompt with this id; with no id, its only one.
+
+    Http404 for an id that names no warm-up prompt of this lesson (the web's URL);
+    a ValidationError naming `section` when no id was given and there is not
+    exactly one (the API lets a client leave the id out).
+    """
+    from django.core.exceptions import ValidationError
+    from django.utils.translation import gettext as _
+
+    from lessons.selectors import lesson_content
+
+    prompts = [s for s in lesson_content(lesson=lesson).sections if s.kind == s.Kind.WARMUP_PROMPT]
+    if section_id is not None:
+        for prompt in prompts:
+            if str(prompt.pk) == str(section_id):
+                return prompt
+        raise ValidationError({"section": [_("This lesson has no warm-up prompt with this id.")]})
+    if len(prompts) == 1:
+        return prompts[0]
+    if not prompts:
+        raise ValidationError({"section": [_("This lesson has no warm-up prompt.")]})
+    raise ValidationError({"section": [_("This lesson has several warm-up prompts: say which one.")]})
+
+
+def prompt_categories(*, lesson: Lesson) -> list[SkillCategory]:
+    """The categories a lesson's warm-up answers are tagged with.
+
+    The lesson's Your Turn framework when it has one (cached with the Turn), else
+    the first framework that is not archived.
+    """
+    definition = turn_definition(lesson=lesson)
+    if definition.turn is not None and definition.turn.framework is not None:
+        return definition.categories
+    framework = SkillFramework.objects.active().order_by("position", "id").first()
+    return list(framework.categories.active().order_by("position", "id")) if framework else []
 
 
 def turn_definition(*, lesson: Lesson) -> TurnDefinition:
@@ -208,9 +318,9 @@ def turn_definition(*, lesson: Lesson) -> TurnDefinition:
     if definition is None:
         # Queried without the lesson attached, so the cached copy holds no lesson that could go stale.
         turn = Turn.objects.select_related("framework").filter(lesson_id=lesson.pk).first()
-        steps = list(TurnStep.objects.filter(turn=turn).order_by("number")) if turn is not None else []
+        steps = list(TurnStep.objects.active().filter(turn=turn).order_by("number")) if turn is not None else []
         categories = (
-            list(SkillCategory.objects.filter(framework_id=turn.framework_id).order_by("position", "id"))
+            list(SkillCategory.objects.active().filter(framework_id=turn.framework_id).order_by("position", "id"))
             if turn is not None and turn.framework_id is not None else []
         )
         definition = TurnDefinition(turn=turn, steps=steps, categories=categories)
@@ -225,15 +335,17 @@ def turn_definition(*, lesson: Lesson) -> TurnDefinition:
     return definition
 
 
-def _latest_snapshot(*, user: User, turn: Turn, lesson: Lesson) -> SnapshotView | None:
-    """The student's latest snapshot on this Turn with its ratings (2 short queries).
+def _attempt_snapshot(*, attempt: TurnAttempt | None, turn: Turn, lesson: Lesson) -> SnapshotView | None:
+    """The current attempt's latest rating with its ratings (2 short queries).
 
     The Turn and lesson the caller already holds are attached instead of joined
     again, and the ratings are read as plain values: readers of a SnapshotView
     use its `ratings`, not `snapshot.ratings`.
     """
+    if attempt is None:
+        return None
     snapshot = (
-        SkillSnapshot.objects.filter(user=user, turn=turn).select_related("framework").order_by("-created_at", "-id").first()
+        SkillSnapshot.objects.filter(attempt=attempt).select_related("framework").order_by("-created_at", "-id").first()
     )
     if snapshot is None:
         return None
@@ -251,35 +363,96 @@ def turn_page(*, user: User, lesson: Lesson) -> TurnPage:
     """Everything the Your Turn page shows, in a fixed number of queries.
 
     The Turn's definition comes from the cache (see `turn_definition`); the
-    student's own data from the database. The balance is the requesting user's
-    `depth_points`, loaded with the user for this request.
+    student's own data from the database: the current attempt, its rating and
+    reflections, drafts, and what has been paid. The balance is the requesting
+    user's `depth_points`, loaded with the user for this request.
     """
     definition = turn_definition(lesson=lesson)
     turn = definition.turn
     if turn is None:
         raise Http404("This lesson has no Your Turn.")
     steps, categories = definition.steps, definition.categories
-    step_ids = [s.pk for s in steps]
-    latest = _latest_snapshot(user=user, turn=turn, lesson=lesson)
-    reflections = {r.step_id: r for r in Reflection.objects.filter(user=user, step_id__in=step_ids)}
-    completed = TurnCompletion.objects.filter(user=user, turn=turn).first()
-    points_here = sum(
-        PointsEntry.objects.filter(user=user, step_id__in=step_ids).values_list("amount", flat=True)
+    attempts = list(TurnAttempt.objects.filter(user=user, turn=turn).order_by("-number")[:1])
+    attempt = attempts[0] if attempts else None
+    latest = _attempt_snapshot(attempt=attempt, turn=turn, lesson=lesson)
+    reflections = (
+        {r.step_id: r for r in Reflection.objects.filter(attempt=attempt)} if attempt is not None else {}
     )
+    text_steps = {f"reflection:{s.pk}": s for s in steps if s.takes_reflection}
+    drafts = {
+        text_steps[d.target].pk: d
+        for d in Draft.objects.filter(user=user, target__in=list(text_steps))
+    } if text_steps else {}
+    completed = TurnCompletion.objects.filter(user=user, turn=turn).first()
+    by_key = {s.points_source_key: s for s in steps if s.takes_reflection and s.points}
+    paid_rows = list(
+        PointsEntry.objects.filter(user=user, source_key__in=list(by_key)).values_list("source_key", "amount")
+    ) if by_key else []
     page = TurnPage(
         turn=turn,
         lesson=lesson,
         steps=steps,
         categories=categories,
+        attempt=attempt,
         latest=latest,
         reflections=reflections,
+        drafts=drafts,
+        paid={by_key[key].pk for key, _amount in paid_rows},
         completed=completed,
-        points_here=points_here,
+        points_here=sum(amount for _key, amount in paid_rows),
         points_possible=sum(s.points for s in steps if s.takes_reflection),
         summary=points_summary(user=user, limit=0, balance=user.depth_points),
+        earlier_attempts=(attempt.number - 1) if attempt is not None else 0,
     )
     if latest is not None:
         page.patterns = insights.pattern_summary(latest.ratings)
         framework_slug = turn.framework.slug if turn.framework else ""
         page.goals = insights.goals_insight(latest.ratings, framework_slug=framework_slug, path=user.producer_path)
     return page
+
+
+def _recall_cluster(answers, total: int) -> str:
+    from .guide import cluster_sentence
+
+    return cluster_sentence(answers, total)
+
+
+def guide_blocks(*, user: User, lesson: Lesson, sections) -> dict[int, PromptBlock | RecallBlock]:
+    """The Guide's per-student blocks by section id: warm-up prompts and their recalls (2 queries).
+
+    The Guide template and the API presenter both read these objects.
+    """
+    prompts = [s for s in sections if s.kind == s.Kind.WARMUP_PROMPT]
+    recalls = [s for s in sections if s.kind == s.Kind.RECALL and s.recall_of_id]
+    if not (prompts or recalls) or not user.is_authenticated:
+        return {}
+    prompt_ids = {s.pk for s in prompts} | {s.recall_of_id for s in recalls}
+    answers: dict[int, list[PromptAnswer]] = {}
+    for answer in PromptAnswer.objects.filter(user=user, section_id__in=prompt_ids).select_related("category"):
+        answers.setdefault(answer.section_id, []).append(answer)
+    drafts = {
+        d.target: d for d in Draft.objects.filter(user=user, target__in=[f"warmup:{s.pk}" for s in prompts])
+    } if prompts else {}
+    categories = prompt_categories(lesson=lesson)
+    blocks: dict[int, PromptBlock | RecallBlock] = {}
+    for section in prompts:
+        mine = {a.position: a for a in answers.get(section.pk, [])}
+        label = section.answer_label or _("Answer")
+        blocks[section.pk] = PromptBlock(
+            section=section,
+            slots=[PromptSlot(number=n, label=f"{label} {n}", answer=mine.get(n))
+                   for n in range(1, section.answer_count + 1)],
+            categories=categories,
+            draft=drafts.get(f"warmup:{section.pk}"),
+        )
+    for section in recalls:
+        mine = sorted(answers.get(section.recall_of_id, []), key=lambda a: a.position)
+        prompt = section.recall_of
+        blocks[section.pk] = RecallBlock(
+            section=section,
+            prompt=prompt,
+            answers=mine,
+            categories=categories,
+            cluster=_recall_cluster(mine, prompt.answer_count if prompt else len(mine)),
+        )
+    return blocks

@@ -6,7 +6,6 @@ database; an IntegrityError there means "already done", which is what keeps
 retries and concurrent requests from paying twice, on SQLite and PostgreSQL.
 """
 
-import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -15,39 +14,40 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
-from accounts.services import profile_update
+from accounts.services import DEFINITION_OF_SUCCESS_MAX_LENGTH, profile_update
+from courseplatform.text import text_problem
 from lessons.models import Section, Track
 from lessons.services import progress_mark_done, track_unlock
 
+from . import depth, selectors
 from .models import (
     MAX_RATING,
     MIN_RATING,
+    Draft,
     PointsEntry,
     PromptAnswer,
     Reflection,
+    ReflectionVersion,
     SkillCategory,
-    SkillFramework,
     SkillSnapshot,
     SnapshotRating,
     Turn,
+    TurnAttempt,
     TurnCompletion,
     TurnStep,
 )
-
-WORD = re.compile(r"[\w'’-]+", re.UNICODE)
-
-
-def count_words(text: str) -> int:
-    return len(WORD.findall(text))
 
 
 @dataclass
 class ReflectionResult:
     reflection: Reflection
+    verdict: depth.Verdict
     points_awarded: int = 0
+    already_paid: bool = False
     unlocked: list[Track] = field(default_factory=list)
 
 
@@ -57,81 +57,108 @@ class CompletionResult:
     created: bool
 
 
-def prompt_framework(*, section: Section) -> SkillFramework | None:
-    """The framework whose categories tag a warm-up prompt's answers.
+def count_words(text: str) -> int:
+    return depth.word_stats(text).words
 
-    The lesson's Your Turn framework when it has one, else the first framework.
-    """
-    turn = Turn.objects.filter(lesson_id=section.lesson_id).select_related("framework").first()
-    if turn is not None and turn.framework is not None:
-        return turn.framework
-    return SkillFramework.objects.order_by("position", "id").first()
+
+def _check_text(errors: dict[str, list[str]], name: str, value: object) -> str | None:
+    """The stripped text, or None after recording why `value` is refused under `name`."""
+    problem = text_problem(value)
+    if problem:
+        errors[name] = [problem]
+        return None
+    return value.strip()
+
+
+def suggest_category(text: str, categories: Sequence[SkillCategory]) -> SkillCategory | None:
+    """The category whose keywords the text mentions most; None when none or a tie."""
+    words = " " + " ".join(depth.words_of(text)) + " "
+    scores = []
+    for category in categories:
+        hits = sum(words.count(f" {' '.join(depth.words_of(k))} ") for k in category.keyword_list() if depth.words_of(k))
+        scores.append((hits, category))
+    scores = sorted((s for s in scores if s[0]), key=lambda s: -s[0])
+    if not scores or (len(scores) > 1 and scores[0][0] == scores[1][0]):
+        return None
+    return scores[0][1]
 
 
 @transaction.atomic
 def prompt_answers_save(
-    *, user: User, section: Section, answers: Sequence[Mapping[str, object]]
+    *, user: User, section: Section, answers: Sequence[Mapping[str, object]], clear: bool = False
 ) -> list[PromptAnswer]:
-    """Save a student's answers to a warm-up prompt, replacing earlier ones.
+    """Save a student's answers to a warm-up prompt.
 
-    `answers` is a list of {"text": str, "category": slug or ""}; slot N is the
-    N-th item. An empty text clears that slot. Errors name the field, e.g.
-    `answers.2.text`; nothing is saved when any answer is invalid.
+    `answers` is a list of {"text": str, "category": slug or "", "clear": bool}; slot N is
+    the N-th item. An empty text keeps what that slot already holds unless the item
+    says `clear` (or `clear` is true for the whole prompt): nothing saved is lost by
+    sending empty boxes. A slot left untagged gets the category its keywords suggest,
+    marked as a suggestion. Errors name the field (`answers.2.text`); nothing is saved
+    when any answer is invalid. Saving discards the prompt's draft.
     """
-    if section.kind != Section.Kind.WARMUP_PROMPT:
+    if section.kind != Section.Kind.WARMUP_PROMPT or section.is_archived:
         raise ValidationError({"section": [_("This section does not ask for answers.")]})
+    if not isinstance(answers, Sequence) or isinstance(answers, str):
+        raise ValidationError({"answers": [_("Send the answers as a list.")]})
     if len(answers) > section.answer_count:
         raise ValidationError(
             {"answers": [_("At most %(count)d answers are asked for.") % {"count": section.answer_count}]}
         )
-    framework = prompt_framework(section=section)
-    categories = {c.slug: c for c in framework.categories.all()} if framework else {}
+    categories = {c.slug: c for c in selectors.prompt_categories(lesson=section.lesson)}
     limit = settings.SOFTSYNCED["PROMPT_ANSWER_MAX_CHARS"]
     errors: dict[str, list[str]] = {}
-    cleaned: list[tuple[int, str, SkillCategory | None]] = []
+    cleaned: list[tuple[int, str, SkillCategory | None, bool]] = []
     for index, answer in enumerate(answers, start=1):
         if not isinstance(answer, Mapping):
             errors[f"answers.{index}"] = [_("Each answer must be an object with a text.")]
             continue
-        text = answer.get("text", "")
+        text = _check_text(errors, f"answers.{index}.text", answer.get("text", ""))
         slug = answer.get("category") or ""
-        if not isinstance(text, str):
-            errors[f"answers.{index}.text"] = [_("The answer must be text.")]
-            continue
-        text = text.strip()
-        if len(text) > limit:
-            errors[f"answers.{index}.text"] = [_("Keep each answer under %(limit)d characters.") % {"limit": limit}]
+        if text is not None and len(text) > limit:
+            errors[f"answers.{index}.text"] = [
+                _("Keep each answer under %(limit)d characters (this one has %(count)d).")
+                % {"limit": limit, "count": len(text)}
+            ]
         if not isinstance(slug, str) or (slug and slug not in categories):
             errors[f"answers.{index}.category"] = [_("Unknown skill category: %(slug)s.") % {"slug": slug}]
             continue
-        cleaned.append((index, text, categories.get(slug) if slug else None))
+        if text is not None:
+            cleaned.append((index, text, categories.get(slug) if slug else None, bool(clear or answer.get("clear"))))
     if errors:
         raise ValidationError(errors)
 
     existing = {a.position: a for a in PromptAnswer.objects.select_for_update().filter(user=user, section=section)}
-    for position, text, category in cleaned:
-        current = existing.pop(position, None)
+    if not existing and not any(text for _i, text, _c, _x in cleaned):
+        raise ValidationError({"answers": [_("Write at least one answer before saving.")]})
+    for position, text, category, clear_slot in cleaned:
+        current = existing.get(position)
         if not text:
-            if current is not None:
+            if current is not None and clear_slot:
                 current.delete()
             continue
+        suggested = False
+        if category is None:
+            category = suggest_category(text, list(categories.values()))
+            suggested = category is not None
         if current is None:
             try:
                 with transaction.atomic():
                     PromptAnswer.objects.create(
-                        user=user, section=section, position=position, text=text, category=category
+                        user=user, section=section, position=position, text=text, category=category,
+                        category_suggested=suggested,
                     )
                 continue
             except IntegrityError:
                 current = PromptAnswer.objects.get(user=user, section=section, position=position)
-        if current.text != text or current.category_id != (category.pk if category else None):
-            current.text = text
-            current.category = category
-            current.save(update_fields=["text", "category", "updated_at"])
-    # Slots beyond what was sent are cleared: the list sent is the whole answer.
-    for leftover in existing.values():
-        if leftover.position > len(answers):
-            leftover.delete()
+        if (current.text, current.category_id, current.category_suggested) != (
+            text, category.pk if category else None, suggested
+        ):
+            current.text, current.category, current.category_suggested = text, category, suggested
+            current.save(update_fields=["text", "category", "category_suggested", "updated_at"])
+    if clear:
+        # Clearing the whole prompt also clears slots beyond the list sent.
+        PromptAnswer.objects.filter(user=user, section=section, position__gt=len(answers)).delete()
+    Draft.objects.filter(user=user, target=draft_target(section=section)).delete()
     return list(PromptAnswer.objects.filter(user=user, section=section).select_related("category"))
 
 
@@ -143,18 +170,35 @@ def _rating_error(slug: str) -> str:
     }
 
 
+def attempt_current(*, user: User, turn: Turn) -> TurnAttempt:
+    """The student's latest attempt at the Turn, started now when there is none."""
+    attempt = TurnAttempt.objects.filter(user=user, turn=turn).order_by("-number").first()
+    return attempt or _attempt_start(user=user, turn=turn, number=1)
+
+
+def _attempt_start(*, user: User, turn: Turn, number: int) -> TurnAttempt:
+    """Insert attempt `number`; a concurrent request that inserted it first wins and is returned."""
+    try:
+        with transaction.atomic():
+            return TurnAttempt.objects.create(user=user, turn=turn, number=number)
+    except IntegrityError:
+        return TurnAttempt.objects.get(user=user, turn=turn, number=number)
+
+
 @transaction.atomic
 def snapshot_record(*, user: User, turn: Turn, ratings: Mapping[str, object]) -> SkillSnapshot:
     """Record an immutable self-assessment on the Turn's framework.
 
     `ratings` maps every category key of the framework to an int from 1 to 10.
     A missing, unknown or out-of-range rating raises a ValidationError naming
-    `ratings.<key>`, and nothing is written.
+    `ratings.<key>`, and nothing is written. The first rating belongs to the
+    student's current attempt; a rating after that starts a new attempt, whose
+    reflections start empty (the earlier attempt's are kept).
     """
     framework = turn.framework
-    if framework is None:
+    if framework is None or not any(s.kind == TurnStep.Kind.RATE for s in turn.steps.active()):
         raise ValidationError({"ratings": [_("This Your Turn has no rating step.")]})
-    categories = list(framework.categories.order_by("position", "id"))
+    categories = list(framework.categories.active().order_by("position", "id"))
     if not isinstance(ratings, Mapping):
         raise ValidationError({"ratings": [_("Send one rating per category.")]})
     errors: dict[str, list[str]] = {}
@@ -172,8 +216,11 @@ def snapshot_record(*, user: User, turn: Turn, ratings: Mapping[str, object]) ->
     if errors:
         raise ValidationError(errors)
 
+    attempt = attempt_current(user=user, turn=turn)
+    if attempt.snapshots.exists():
+        attempt = _attempt_start(user=user, turn=turn, number=attempt.number + 1)
     snapshot = SkillSnapshot.objects.create(
-        user=user, framework=framework, framework_name=framework.name, turn=turn
+        user=user, framework=framework, framework_name=framework.name, turn=turn, attempt=attempt
     )
     SnapshotRating.objects.bulk_create(
         SnapshotRating(
@@ -192,13 +239,18 @@ def snapshot_record(*, user: User, turn: Turn, ratings: Mapping[str, object]) ->
 
 @transaction.atomic
 def points_award(
-    *, user: User, amount: int, reason: str, source_key: str, step: TurnStep | None = None
+    *, user: User, amount: int, reason: str, source_key: str, step: TurnStep | None = None,
+    known_unpaid: bool = False,
 ) -> PointsEntry | None:
     """Append a ledger row and move the cached balance, once per source.
 
-    Returns the new row, or None when this source has already paid.
+    Returns the new row, or None when this source has already paid. The
+    existence check (skipped when the caller has just made it: `known_unpaid`)
+    spares the usual case a failing insert; the unique constraint still decides a race.
     """
     if amount <= 0:
+        return None
+    if not known_unpaid and PointsEntry.objects.filter(user=user, source_key=source_key).exists():
         return None
     try:
         with transaction.atomic():
@@ -226,70 +278,123 @@ def unlocks_grant(*, user: User) -> list[Track]:
     return unlocked
 
 
+def text_limit(step: TurnStep) -> int:
+    """Characters a step's text may have: the profile's limit for a definition of success."""
+    if step.kind == TurnStep.Kind.SUCCESS:
+        return DEFINITION_OF_SUCCESS_MAX_LENGTH
+    return settings.SOFTSYNCED["REFLECTION_MAX_CHARS"]
+
+
+def _reflection_text(step: TurnStep, text: object) -> str:
+    errors: dict[str, list[str]] = {}
+    cleaned = _check_text(errors, "text", text)
+    if errors:
+        raise ValidationError(errors)
+    if not cleaned:
+        raise ValidationError({"text": [_("Write your reflection before saving.")]})
+    limit = text_limit(step)
+    if len(cleaned) > limit:
+        raise ValidationError(
+            {"text": [_("Keep this under %(limit)s characters (it has %(count)s); nothing was cut or saved.")
+                      % {"limit": f"{limit:,}", "count": f"{len(cleaned):,}"}]}
+        )
+    return cleaned
+
+
 @transaction.atomic
 def reflection_save(*, user: User, step: TurnStep, text: object) -> ReflectionResult:
-    """Save (or replace) the student's reflection for a step and pay its points once.
+    """Save the student's text for a step in their current attempt; pay its points once.
 
-    Points are paid the first time the text reaches the step's minimum word
-    count; later edits, repeats and races never pay again (ledger source key).
+    Every change is kept as a new version. Points are paid the first time the text
+    passes `depth.judge` for the step (see the rule there); they are keyed by the
+    step's stable source key, so later edits, retakes, repeats, races and a
+    re-created identical step never pay again. Saving discards the step's draft.
     """
-    if not step.takes_reflection:
+    if not step.takes_reflection or step.is_archived:
         raise ValidationError({"step": [_("This step does not take a reflection.")]})
-    if not isinstance(text, str):
-        raise ValidationError({"text": [_("The reflection must be text.")]})
-    text = text.strip()
-    limit = settings.SOFTSYNCED["REFLECTION_MAX_CHARS"]
-    if not text:
-        raise ValidationError({"text": [_("Write your reflection before saving.")]})
-    if len(text) > limit:
-        raise ValidationError(
-            {"text": [_("Keep your reflection under %(limit)s characters (it has %(count)s).")
-                      % {"limit": f"{limit:,}", "count": f"{len(text):,}"}]}
-        )
-    words = count_words(text)
-    reflection = Reflection.objects.select_for_update().filter(user=user, step=step).first()
+    text = _reflection_text(step, text)
+    stats = depth.word_stats(text)
+    attempt = attempt_current(user=user, turn=step.turn)
+    reflection = Reflection.objects.select_for_update().filter(attempt=attempt, step=step).first()
     if reflection is None:
         try:
             with transaction.atomic():
-                reflection = Reflection.objects.create(user=user, step=step, text=text, word_count=words)
+                reflection = Reflection.objects.create(
+                    user=user, attempt=attempt, step=step, text=text, word_count=stats.words
+                )
+                ReflectionVersion.objects.create(reflection=reflection, text=text, word_count=stats.words)
         except IntegrityError:
-            reflection = Reflection.objects.select_for_update().get(user=user, step=step)
+            reflection = Reflection.objects.select_for_update().get(attempt=attempt, step=step)
     if reflection.text != text:
         reflection.text = text
-        reflection.word_count = words
+        reflection.word_count = stats.words
         reflection.save(update_fields=["text", "word_count", "updated_at"])
+        ReflectionVersion.objects.create(reflection=reflection, text=text, word_count=stats.words)
     if step.kind == TurnStep.Kind.SUCCESS:
-        # Lesson 1's reflection is the student's definition of success: later
-        # lessons (Lesson 3's goals step) read it from the profile.
-        profile_update(user=user, definition_of_success=text[:2000])
+        # Lesson 1's text is the student's definition of success: later lessons
+        # (Lesson 3's goals step) read it from the profile. The limit is the profile's.
+        profile_update(user=user, definition_of_success=text)
+    Draft.objects.filter(user=user, target=draft_target(step=step)).delete()
 
-    result = ReflectionResult(reflection=reflection)
-    if step.points and words >= step.min_words:
+    already_paid = bool(step.points) and PointsEntry.objects.filter(
+        user=user, source_key=step.points_source_key
+    ).exists()
+    others = Reflection.objects.filter(user=user).exclude(pk=reflection.pk).values_list("text", flat=True)
+    verdict = depth.judge(
+        text, min_words=step.min_words, instructions=step.body_md, others=list(others) if step.points else []
+    )
+    result = ReflectionResult(reflection=reflection, verdict=verdict, already_paid=already_paid)
+    if step.points and verdict.pays and not already_paid:
         entry = points_award(
             user=user,
             amount=step.points,
             reason=_("Reflection: %(title)s") % {"title": step.title},
-            source_key=f"reflection-step:{step.pk}",
+            source_key=step.points_source_key,
             step=step,
+            known_unpaid=True,
         )
         if entry is not None:
             result.points_awarded = entry.amount
             result.unlocked = unlocks_grant(user=user)
+        else:
+            result.already_paid = True
     return result
 
 
-def turn_has_rating(*, user: User, turn: Turn) -> bool:
-    return turn.framework_id is None or SkillSnapshot.objects.filter(user=user, turn=turn).exists()
+def turn_missing_steps(*, user: User, turn: Turn, steps: Sequence[TurnStep] | None = None) -> dict[str, list[str]]:
+    """What the student must still do before the Turn can be completed, by field.
+
+    A rate step needs a rating in the current attempt; a definition-of-success
+    step needs its text. Reflections are optional: they earn points.
+    """
+    steps = [s for s in (steps if steps is not None else turn.steps.active()) if s.is_required]
+    if not steps:
+        return {}
+    attempt = TurnAttempt.objects.filter(user=user, turn=turn).order_by("-number").first()
+    missing: dict[str, list[str]] = {}
+    for step in steps:
+        if step.kind == TurnStep.Kind.RATE:
+            if attempt is None or not attempt.snapshots.exists():
+                missing["snapshot"] = [
+                    _("Rate yourself (step %(n)d) before marking this Turn complete.") % {"n": step.number}
+                ]
+        elif attempt is None or not attempt.reflections.filter(step=step).exists():
+            missing[f"steps.{step.number}"] = [
+                _("Write “%(title)s” (step %(n)d) before marking this Turn complete.")
+                % {"title": step.title, "n": step.number}
+            ]
+    return missing
 
 
 @transaction.atomic
 def turn_complete(*, user: User, turn: Turn) -> CompletionResult:
     """Mark the Turn complete (idempotent); the lesson then counts as done.
 
-    A Turn with a rating step needs a snapshot first.
+    Every required step must be done first (`turn_missing_steps`).
     """
-    if not turn_has_rating(user=user, turn=turn):
-        raise ValidationError({"snapshot": [_("Rate yourself (step 1) before marking this Turn complete.")]})
+    missing = turn_missing_steps(user=user, turn=turn)
+    if missing:
+        raise ValidationError(missing)
     completion = TurnCompletion.objects.filter(user=user, turn=turn).first()
     created = False
     if completion is None:
@@ -301,6 +406,71 @@ def turn_complete(*, user: User, turn: Turn) -> CompletionResult:
             completion = TurnCompletion.objects.get(user=user, turn=turn)
     progress_mark_done(user=user, lesson=turn.lesson)
     return CompletionResult(completion=completion, created=created)
+
+
+# --- Drafts ---------------------------------------------------------------------
+
+
+def draft_target(*, step: TurnStep | None = None, section: Section | None = None) -> str:
+    if step is not None:
+        return f"reflection:{step.pk}"
+    assert section is not None
+    return f"warmup:{section.pk}"
+
+
+@transaction.atomic
+def draft_save(
+    *, user: User, step: TurnStep | None = None, section: Section | None = None,
+    text: object = None, answers: object = None,
+) -> Draft:
+    """Keep what the student is typing in a step's box or a warm-up prompt, unsaved.
+
+    The same limits as a real save apply (a draft that could never be saved is
+    refused now, naming the field), but no word rule: a draft is work in progress.
+    """
+    errors: dict[str, list[str]] = {}
+    if step is not None:
+        if not step.takes_reflection or step.is_archived:
+            raise ValidationError({"step": [_("This step does not take a reflection.")]})
+        cleaned = _check_text(errors, "text", text if text is not None else "")
+        if cleaned is not None and len(cleaned) > text_limit(step):
+            errors["text"] = [_("Keep this under %(limit)s characters (it has %(count)s).")
+                              % {"limit": f"{text_limit(step):,}", "count": f"{len(cleaned):,}"}]
+        if errors:
+            raise ValidationError(errors)
+        data: dict[str, object] = {"text": text}
+    else:
+        assert section is not None
+        if section.kind != Section.Kind.WARMUP_PROMPT or section.is_archived:
+            raise ValidationError({"section": [_("This section does not ask for answers.")]})
+        if not isinstance(answers, Sequence) or isinstance(answers, str) or len(answers) > section.answer_count:
+            raise ValidationError({"answers": [
+                _("Send at most %(count)d answers as a list.") % {"count": section.answer_count}
+            ]})
+        limit = settings.SOFTSYNCED["PROMPT_ANSWER_MAX_CHARS"]
+        kept = []
+        for index, answer in enumerate(answers, start=1):
+            answer = answer if isinstance(answer, Mapping) else {}
+            value = _check_text(errors, f"answers.{index}.text", answer.get("text", ""))
+            slug = answer.get("category") or ""
+            if value is not None and len(value) > limit:
+                errors[f"answers.{index}.text"] = [_("Keep each answer under %(limit)d characters.") % {"limit": limit}]
+            if text_problem(slug):
+                errors[f"answers.{index}.category"] = [text_problem(slug)]
+            kept.append({"text": answer.get("text", ""), "category": slug})
+        if errors:
+            raise ValidationError(errors)
+        data = {"answers": kept}
+    target = draft_target(step=step, section=section)
+    draft, _created = Draft.objects.update_or_create(
+        user=user, target=target, defaults={"data": data, "updated_at": timezone.now()}
+    )
+    return draft
+
+
+@transaction.atomic
+def draft_discard(*, user: User, step: TurnStep | None = None, section: Section | None = None) -> None:
+    Draft.objects.filter(user=user, target=draft_target(step=step, section=section)).delete()
 
 
 def reminders_send(*, today: date | None = None) -> int:

@@ -5,31 +5,59 @@ live in services.py, shared with the API.
 """
 
 import csv
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import wraps
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
+from django.views.decorators.csrf import csrf_protect
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts.services import profile_update
+from courseplatform.forms import apply_service_errors
 from lessons import selectors as lesson_selectors
 from lessons import services as lesson_services
-from lessons.models import Lesson, Section
-from lessons.views import with_lesson
+from lessons.models import Lesson
+from lessons.sections import section_data_for
+from lessons.views import guide_response, with_lesson
 
-from . import insights, selectors, services
-from .forms import RatingForm, ReflectionForm, SuccessForm
+from . import depth, insights, selectors, services
+from .forms import PromptAnswersForm, RatingForm, ReflectionForm, SuccessForm
+from .models import TurnStep
 
 
-def _error_messages(request: HttpRequest, error: ValidationError) -> None:
-    for field, problems in error.message_dict.items():
-        for problem in problems:
-            messages.error(request, f"{field}: {problem}" if field != "__all__" else problem)
+@dataclass
+class StepView:
+    """One step as the Turn page shows it: the step, its form (text steps) and the page."""
+
+    step: TurnStep
+    form: ReflectionForm | None
+    page: selectors.TurnPage
+
+    @property
+    def reflection(self):
+        return self.page.reflections.get(self.step.pk)
+
+    @property
+    def draft(self):
+        return self.page.drafts.get(self.step.pk)
+
+    @property
+    def paid(self) -> bool:
+        return self.step.pk in self.page.paid
+
+    @property
+    def max_chars(self) -> int:
+        return services.text_limit(self.step)
 
 
 def _announce(request: HttpRequest, result: services.ReflectionResult) -> None:
@@ -39,65 +67,164 @@ def _announce(request: HttpRequest, result: services.ReflectionResult) -> None:
             ngettext("Saved. You earned %(n)d Depth point.", "Saved. You earned %(n)d Depth points.",
                      result.points_awarded) % {"n": result.points_awarded},
         )
+    elif result.reflection.step.points and not result.already_paid and not result.verdict.pays:
+        messages.info(request, _("Saved, but no points yet: %(why)s") % {"why": result.verdict.message})
     else:
-        messages.success(request, _("Reflection saved."))
+        messages.success(request, _("Saved."))
+    if result.unlocked:
+        # Shown inside the step that earned it (the dashboard announces it once too).
+        request.session["unlocked_at_step"] = {
+            "step": result.reflection.step.number,
+            "tracks": [{"title": t.title, "url": t.get_absolute_url()} for t in result.unlocked],
+        }
+
+
+def _turn_url(lesson: Lesson, anchor: str = "") -> str:
+    url = reverse("turn", kwargs={"slug": lesson.slug})
+    return f"{url}#{anchor}" if anchor else url
+
+
+def keeps_unsaved_text(back: Callable[..., str], restore: Callable[..., None]):
+    """For a form POST that saves what a student wrote: a signed-out save is never lost.
+
+    Signed out, the POST's fields are kept in the session and the student is sent
+    to log in, coming back to this URL. Signed in, a GET here (the way back from
+    the login page, or a reload) turns those kept fields into a server draft with
+    `restore(request, lesson, data, **kwargs)` and redirects to `back(lesson, **kwargs)`,
+    where the text stands in its box with one button to save it: never a 405.
+    """
+
+    def decorate(view):
+        @wraps(view)
+        def wrapper(request: HttpRequest, slug: str, **kwargs) -> HttpResponse:
+            if not request.user.is_authenticated:
+                if request.method == "POST":
+                    data = {k: v for k, v in request.POST.items() if k != "csrfmiddlewaretoken"}
+                    request.session[PENDING_KEY] = {"path": request.path, "data": data}
+                return redirect_to_login(request.path)
+            if request.method == "GET":
+                return _restore_pending(request, slug, back, restore, **kwargs)
+            if request.method != "POST":
+                return HttpResponseNotAllowed(["GET", "POST"])
+            return view(request, slug, **kwargs)
+
+        return wrapper
+
+    return decorate
+
+
+PENDING_KEY = "unsaved_post"
+
+
+@with_lesson
+def _restore_pending(request: HttpRequest, lesson: Lesson, back, restore, **kwargs) -> HttpResponse:
+    pending = request.session.get(PENDING_KEY)
+    if pending and pending.get("path") == request.path:
+        del request.session[PENDING_KEY]
+        try:
+            restore(request, lesson, pending.get("data", {}), **kwargs)
+        except (ValidationError, Http404):
+            messages.error(request, _("What you sent before signing in could not be kept: it was not valid."))
+        else:
+            messages.warning(
+                request,
+                _("You were signed out before this was saved. Your text is back in its box: press Save to keep it."),
+            )
+    return redirect(back(lesson, **kwargs))
+
+
+def _restore_answers(request: HttpRequest, lesson: Lesson, data: dict, *, section_id: int) -> None:
+    section = selectors.prompt_section_get(lesson=lesson, section_id=section_id)
+    answers = [{"text": data.get(f"answer_{n}", ""), "category": data.get(f"category_{n}", "")}
+               for n in range(1, section.answer_count + 1)]
+    services.draft_save(user=request.user, section=section, answers=answers)
+
+
+def _restore_reflection(request: HttpRequest, lesson: Lesson, data: dict, *, number: int) -> None:
+    step = selectors.reflection_step_get(lesson=lesson, number=number)
+    services.draft_save(user=request.user, step=step, text=data.get(f"step{number}-text", ""))
+
+
+def _answers_back(lesson: Lesson, *, section_id: int) -> str:
+    anchor = next((s.anchor for s in lesson_selectors.lesson_content(lesson=lesson).sections if s.pk == section_id), "")
+    return f"{lesson.get_absolute_url()}#{anchor}" if anchor else lesson.get_absolute_url()
 
 
 @login_required
 @require_GET
 def dashboard(request: HttpRequest) -> HttpResponse:
     cards = lesson_selectors.track_cards(user=request.user)
+    resume = lesson_selectors.resume_point(user=request.user)
     context = {
         "core_cards": [c for c in cards if not c.track.is_extension],
         "extension_cards": [c for c in cards if c.track.is_extension],
-        "resume": lesson_selectors.resume_point(user=request.user),
+        "resume": resume,
+        # A new student is welcomed; one who has read, written or earned anything, welcomed back.
+        "returning": resume is None or resume.started or bool(request.user.depth_points)
+        or any(c.done_count for c in cards),
         "unlock_notices": lesson_services.unlock_notices_take(user=request.user),
         "retake_due": selectors.retake_due(user=request.user),
     }
     return render(request, "assessments/dashboard.html", context)
 
 
-@login_required
-@require_POST
+@csrf_protect
+@keeps_unsaved_text(back=_answers_back, restore=_restore_answers)
 @with_lesson
 def prompt_answers(request: HttpRequest, lesson: Lesson, section_id: int) -> HttpResponse:
-    section = get_object_or_404(Section, pk=section_id, lesson=lesson, kind=Section.Kind.WARMUP_PROMPT)
-    answers = [
-        {"text": request.POST.get(f"answer_{n}", ""), "category": request.POST.get(f"category_{n}", "")}
-        for n in range(1, section.answer_count + 1)
-    ]
     try:
-        services.prompt_answers_save(user=request.user, section=section, answers=answers)
-    except ValidationError as error:
-        _error_messages(request, error)
-    else:
-        messages.success(request, _("Your warm-up answers are saved."))
-    return redirect(f"{lesson.get_absolute_url()}#{section.anchor}")
+        section = selectors.prompt_section_get(lesson=lesson, section_id=section_id)
+    except ValidationError:
+        raise Http404("No such warm-up prompt in this lesson.") from None
+    blocks = section_data_for(request.user, lesson, [section])
+    block = blocks[section.pk]
+    form = PromptAnswersForm(request.POST, slots=block.slots, categories=block.categories)
+    if form.is_valid():
+        clear = "clear" in request.POST
+        try:
+            services.prompt_answers_save(
+                user=request.user, section=section, answers=form.answers(), clear=clear
+            )
+        except ValidationError as error:
+            apply_service_errors(form, error, PromptAnswersForm.field_for)
+        else:
+            messages.success(request, _("Your warm-up answers are cleared.") if clear
+                             else _("Your warm-up answers are saved."))
+            next_anchor = request.POST.get("next_anchor", "")
+            if not re.fullmatch(r"[-\w]{1,80}", next_anchor):
+                next_anchor = section.anchor
+            return redirect(f"{lesson.get_absolute_url()}#{next_anchor}")
+    block.form = form
+    return guide_response(request, lesson, overrides={section.pk: block}, status=400)
 
 
 def _turn_context(request: HttpRequest, lesson: Lesson, **forms) -> dict:
     page = selectors.turn_page(user=request.user, lesson=lesson)
     rating_values = {r.slug: r.value for r in page.latest.ratings} if page.latest else {}
     sliders = [(c, rating_values.get(c.slug, 5)) for c in page.categories]
-    reflection_forms = {}
+    steps = []
     for step in page.steps:
+        form = None
         if step.takes_reflection:
-            existing = page.reflections.get(step.pk)
-            reflection_forms[step.pk] = forms.get(f"reflection_{step.pk}") or ReflectionForm(
-                initial={"text": existing.text if existing else ""}, prefix=f"step{step.number}"
-            )
+            saved = page.reflections.get(step.pk)
+            draft = page.drafts.get(step.pk)
+            text = draft.data.get("text", "") if draft else (saved.text if saved else "")
+            form = forms.get(f"reflection_{step.pk}") or ReflectionForm(initial={"text": text}, step=step)
+        steps.append(StepView(step=step, form=form, page=page))
+    unlocked = request.session.pop("unlocked_at_step", None)
     return {
         "lesson": lesson,
         "track": lesson.module.track,
         "module": lesson.module,
         "page": page,
+        "steps": steps,
         "sliders": sliders,
         "rating_form": forms.get("rating_form"),
-        "reflection_forms": reflection_forms,
         "success_form": forms.get("success_form") or SuccessForm(
             initial={"definition_of_success": request.user.definition_of_success}
         ),
-        "unlock_notices": lesson_services.unlock_notices_take(user=request.user),
+        "unlocked_at_step": unlocked,
+        "depth_rule": depth,
     }
 
 
@@ -108,41 +235,54 @@ def turn(request: HttpRequest, lesson: Lesson) -> HttpResponse:
     return render(request, "assessments/turn.html", _turn_context(request, lesson))
 
 
-@login_required
-@require_POST
+def _rate_back(lesson: Lesson) -> str:
+    return _turn_url(lesson, "step-1")
+
+
+def _restore_nothing(request: HttpRequest, lesson: Lesson, data: dict) -> None:
+    """Ratings are ten sliders: they are shown again at the student's last values."""
+
+
+@csrf_protect
+@keeps_unsaved_text(back=_rate_back, restore=_restore_nothing)
 @with_lesson
 def turn_snapshot(request: HttpRequest, lesson: Lesson) -> HttpResponse:
-    the_turn = selectors.turn_get(lesson=lesson)
-    categories = list(the_turn.framework.categories.order_by("position", "id")) if the_turn.framework else []
-    form = RatingForm(request.POST, categories=categories)
+    definition = selectors.turn_definition(lesson=lesson)
+    if definition.turn is None:
+        raise Http404("This lesson has no Your Turn.")
+    form = RatingForm(request.POST, categories=definition.categories)
     if form.is_valid():
         try:
-            services.snapshot_record(user=request.user, turn=the_turn, ratings=form.ratings())
+            services.snapshot_record(user=request.user, turn=definition.turn, ratings=form.ratings())
         except ValidationError as error:
-            _error_messages(request, error)
+            apply_service_errors(form, error, RatingForm.field_for)
         else:
-            messages.success(request, _("Snapshot saved. Your chart is below; read what it shows in step 2."))
-            return redirect(f"{reverse('turn', kwargs={'slug': lesson.slug})}#step-2")
+            messages.success(request, _("Snapshot saved. Your chart is below; read what it shows in the next step."))
+            rate = next((s for s in definition.steps if s.kind == s.Kind.RATE), None)
+            following = next((s for s in definition.steps if rate and s.number > rate.number), None)
+            return redirect(_turn_url(lesson, f"step-{following.number}" if following else "step-1"))
     context = _turn_context(request, lesson, rating_form=form)
     return render(request, "assessments/turn.html", context, status=400)
 
 
-@login_required
-@require_POST
+def _reflection_back(lesson: Lesson, *, number: int) -> str:
+    return _turn_url(lesson, f"step-{number}")
+
+
+@csrf_protect
+@keeps_unsaved_text(back=_reflection_back, restore=_restore_reflection)
 @with_lesson
 def turn_reflection(request: HttpRequest, lesson: Lesson, number: int) -> HttpResponse:
     step = selectors.reflection_step_get(lesson=lesson, number=number)
-    form = ReflectionForm(request.POST, prefix=f"step{step.number}")
+    form = ReflectionForm(request.POST, step=step)
     if form.is_valid():
         try:
             result = services.reflection_save(user=request.user, step=step, text=form.cleaned_data["text"])
         except ValidationError as error:
-            for field, problems in error.message_dict.items():
-                for problem in problems:
-                    form.add_error("text" if field == "text" else None, problem)
+            apply_service_errors(form, error, ReflectionForm.FIELDS)
         else:
             _announce(request, result)
-            return redirect(f"{reverse('turn', kwargs={'slug': lesson.slug})}#step-{step.number}")
+            return redirect(_turn_url(lesson, f"step-{step.number}"))
     context = _turn_context(request, lesson, **{f"reflection_{step.pk}": form})
     return render(request, "assessments/turn.html", context, status=400)
 
@@ -151,16 +291,17 @@ def turn_reflection(request: HttpRequest, lesson: Lesson, number: int) -> HttpRe
 @require_POST
 @with_lesson
 def turn_success(request: HttpRequest, lesson: Lesson) -> HttpResponse:
-    """Save the definition of success from the goals step to the profile."""
+    """Save the definition of success from a goals step to the profile."""
     form = SuccessForm(request.POST)
+    goals = next((s for s in selectors.turn_definition(lesson=lesson).steps if s.kind == TurnStep.Kind.GOALS), None)
     if form.is_valid():
         try:
             profile_update(user=request.user, definition_of_success=form.cleaned_data["definition_of_success"])
         except ValidationError as error:
-            _error_messages(request, error)
+            apply_service_errors(form, error, SuccessForm.FIELDS)
         else:
             messages.success(request, _("Your definition of success is saved to your profile."))
-            return redirect(f"{reverse('turn', kwargs={'slug': lesson.slug})}#step-3")
+            return redirect(_turn_url(lesson, f"step-{goals.number}" if goals else ""))
     context = _turn_context(request, lesson, success_form=form)
     return render(request, "assessments/turn.html", context, status=400)
 
@@ -173,11 +314,13 @@ def turn_complete(request: HttpRequest, lesson: Lesson) -> HttpResponse:
     try:
         result = services.turn_complete(user=request.user, turn=the_turn)
     except ValidationError as error:
-        _error_messages(request, error)
-        return redirect(f"{reverse('turn', kwargs={'slug': lesson.slug})}#step-1")
+        for problems in error.message_dict.values():
+            for problem in problems:
+                messages.error(request, problem)
+        return redirect(_turn_url(lesson, "complete"))
     if result.created:
         messages.success(request, the_turn.completion_message or _("Turn complete. Nicely done."))
-    return redirect(f"{reverse('turn', kwargs={'slug': lesson.slug})}#complete")
+    return redirect(_turn_url(lesson, "complete"))
 
 
 @login_required
@@ -199,6 +342,7 @@ def skills(request: HttpRequest) -> HttpResponse:
         comparison = {
             "before": before,
             "after": after,
+            "sides": [("before", before), ("after", after)],
             "changes": insights.compare(before.ratings, after.ratings),
         }
     return render(
@@ -220,12 +364,12 @@ def skills_csv(request: HttpRequest) -> HttpResponse:
         for view in group.snapshots:
             for rating in view.ratings:
                 writer.writerow([
-                    view.snapshot.pk, view.snapshot.created_at.isoformat(), _csv_safe(group.framework_name),
-                    _csv_safe(rating.name), rating.value,
+                    view.snapshot.pk, view.snapshot.created_at.isoformat(), csv_safe(group.framework_name),
+                    csv_safe(rating.name), rating.value,
                 ])
     return response
 
 
-def _csv_safe(value: str) -> str:
-    # Keep spreadsheet programs from reading author text as a formula.
-    return "'" + value if value[:1] in ("=", "+", "-", "@") else value
+def csv_safe(value: str) -> str:
+    """Keep spreadsheet programs from reading a cell as a formula (a leading =, +, -, @, tab or return)."""
+    return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value

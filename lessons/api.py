@@ -5,10 +5,8 @@ exactly as the web pages do. The lesson itself (`GET /api/v1/lessons/<slug>/`)
 is served by `assessments.api`, because it includes the lesson's Your Turn.
 """
 
-from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiExample, OpenApiParameter, extend_schema
 from rest_framework import generics, serializers
-from rest_framework.exceptions import ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -17,7 +15,7 @@ from courseplatform.api.errors import READ_ERRORS, RETRY_AFTER, WRITE_ERRORS, er
 from courseplatform.api.idempotency import IDEMPOTENCY_KEY, IDEMPOTENT_REPLAYED, idempotent
 
 from . import selectors, services
-from .models import LessonProgress, Section, Track
+from .models import LessonProgress, Track
 
 LESSON_STATES = ["not_started", "in_progress", "done"]
 
@@ -187,16 +185,12 @@ class LessonProgressView(APIView):
         lesson = selectors.lesson_get(user=request.user, slug=slug)
         incoming = ProgressUpdateSerializer(data=request.data)
         incoming.is_valid(raise_exception=True)
-        section = None
-        if incoming.validated_data.get("section"):
-            section = Section.objects.filter(lesson=lesson, pk=incoming.validated_data["section"]).first()
-            if section is None:
-                raise ValidationError({"section": [_("No such section in this lesson.")]})
+        section = selectors.section_get(lesson=lesson, section_id=incoming.validated_data.get("section"))
         progress = services.progress_record(
             user=request.user, lesson=lesson, section=section, finished=incoming.validated_data["finished"]
         )
         anchor = ""
-        if progress.furthest_section_id:
+        if progress is not None and progress.furthest_section_id:
             anchor = section.anchor if section and section.pk == progress.furthest_section_id else (
                 progress.furthest_section.anchor
             )

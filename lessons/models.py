@@ -203,6 +203,15 @@ class Section(LessonPart):
     answer_count = models.PositiveSmallIntegerField(
         _("answers asked for"), default=3, help_text=_("Warm-up prompts only: how many short answers.")
     )
+    answer_label = models.CharField(
+        _("answer label"), max_length=40, blank=True,
+        help_text=_("Warm-up prompts only: what one answer is, e.g. “Skill” labels the boxes Skill 1, Skill 2… "
+                    "Left empty: Answer 1, Answer 2…"),
+    )
+    archived_at = models.DateTimeField(
+        _("archived"), null=True, blank=True,
+        help_text=_("Archived sections are hidden from students; answers given to them are kept."),
+    )
     recall_of = models.ForeignKey(
         "self",
         on_delete=models.SET_NULL,
@@ -225,6 +234,14 @@ class Section(LessonPart):
 
     def __str__(self) -> str:
         return self.heading or self.get_kind_display()
+
+    @property
+    def is_archived(self) -> bool:
+        return self.archived_at is not None
+
+    def has_learner_records(self) -> bool:
+        """Students' answers point at warm-up prompts: such a section is archived, never deleted."""
+        return self.kind == self.Kind.WARMUP_PROMPT and self.answers.exists()
 
     def clean(self) -> None:
         # Fill the anchor before constraints are validated, so a clash with a

@@ -11,7 +11,9 @@ from typing import Any
 
 from .models import Lesson, Section
 
-SectionDataProvider = Callable[[Any, Lesson, Sequence[Section]], dict[int, dict[str, Any]]]
+# A provider returns, per section id, a typed block the section's template shows
+# (as `data`, through `data.template_name`) and the API presents.
+SectionDataProvider = Callable[[Any, Lesson, Sequence[Section]], dict[int, Any]]
 LessonContextProvider = Callable[[Any, Lesson], dict[str, Any]]
 
 _section_providers: list[SectionDataProvider] = []
@@ -19,7 +21,7 @@ _lesson_providers: list[LessonContextProvider] = []
 
 
 def register_section_data(provider: SectionDataProvider) -> SectionDataProvider:
-    """Register `provider(user, lesson, sections) -> {section_id: context}`."""
+    """Register `provider(user, lesson, sections) -> {section_id: block}`."""
     if provider not in _section_providers:
         _section_providers.append(provider)
     return provider
@@ -32,11 +34,11 @@ def register_lesson_context(provider: LessonContextProvider) -> LessonContextPro
     return provider
 
 
-def section_data_for(user, lesson: Lesson, sections: Sequence[Section]) -> dict[int, dict[str, Any]]:
-    data: dict[int, dict[str, Any]] = {}
+def section_data_for(user, lesson: Lesson, sections: Sequence[Section]) -> dict[int, Any]:
+    """Each section's per-student block (one provider owns a section), by section id."""
+    data: dict[int, Any] = {}
     for provider in _section_providers:
-        for section_id, context in provider(user, lesson, sections).items():
-            data.setdefault(section_id, {}).update(context)
+        data.update(provider(user, lesson, sections))
     return data
 
 

@@ -7,8 +7,10 @@ lessons or sections there are.
 from dataclasses import dataclass, field
 
 from django.core.cache import cache
+from django.core.exceptions import ValidationError
 from django.db.models import Count, Prefetch, Q
 from django.http import Http404
+from django.utils.translation import gettext as _
 
 from accounts.models import User
 
@@ -234,7 +236,10 @@ def lesson_content(*, lesson: Lesson) -> LessonContent:
         # Queried without the lesson attached, so the cached copy holds no
         # lesson, module or track that could go stale: the caller's is attached below.
         content = LessonContent(
-            sections=list(Section.objects.filter(lesson_id=lesson.pk).select_related("recall_of").order_by("position", "id")),
+            sections=list(
+                Section.objects.filter(lesson_id=lesson.pk, archived_at__isnull=True)
+                .select_related("recall_of").order_by("position", "id")
+            ),
             faqs=list(FAQ.objects.filter(lesson_id=lesson.pk).order_by("position", "id")),
             quick_references=list(QuickReference.objects.filter(lesson_id=lesson.pk).order_by("position", "id")),
         )
@@ -243,6 +248,16 @@ def lesson_content(*, lesson: Lesson) -> LessonContent:
     for part in (*content.sections, *content.faqs, *content.quick_references):
         part.lesson = lesson
     return content
+
+
+def section_get(*, lesson: Lesson, section_id: object) -> Section | None:
+    """The lesson's section with this id (None for no id), or a ValidationError naming `section`."""
+    if section_id in (None, "", 0):
+        return None
+    for section in lesson_content(lesson=lesson).sections:
+        if str(section.pk) == str(section_id):
+            return section
+    raise ValidationError({"section": [_("No such section in this lesson.")]})
 
 
 def lesson_guide(*, user: User, lesson: Lesson) -> LessonGuide:

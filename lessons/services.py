@@ -11,11 +11,14 @@ from .models import Lesson, LessonProgress, Section, Track, TrackUnlock
 
 
 @transaction.atomic
-def progress_start(*, user: User, lesson: Lesson) -> LessonProgress:
+def progress_start(*, user: User, lesson: Lesson) -> LessonProgress | None:
     """Return the student's progress on `lesson`, creating it the first time they open it.
 
+    A draft (which only staff open, as a preview) records nothing and returns None.
     Safe under concurrent first visits: the unique constraint decides the winner.
     """
+    if not lesson.is_published:
+        return None
     progress = LessonProgress.objects.filter(user=user, lesson=lesson).first()
     if progress is not None:
         return progress
@@ -29,15 +32,18 @@ def progress_start(*, user: User, lesson: Lesson) -> LessonProgress:
 @transaction.atomic
 def progress_record(
     *, user: User, lesson: Lesson, section: Section | None = None, finished: bool = False
-) -> LessonProgress:
+) -> LessonProgress | None:
     """Record how far the student has read.
 
     The furthest section only ever moves forward, so an old tab or a retried
     request cannot move the resume point back. `finished` marks the Guide read.
+    Staff previewing a draft leave no progress behind: None is returned.
     """
     if section is not None and section.lesson_id != lesson.pk:
         raise ValueError("The section does not belong to this lesson.")
     progress = progress_start(user=user, lesson=lesson)
+    if progress is None:
+        return None
     now = timezone.now()
     if section is not None:
         LessonProgress.objects.filter(pk=progress.pk).filter(
@@ -54,9 +60,11 @@ def progress_record(
 
 
 @transaction.atomic
-def progress_mark_done(*, user: User, lesson: Lesson) -> LessonProgress:
-    """Count the lesson as done (its Your Turn is complete). Idempotent."""
+def progress_mark_done(*, user: User, lesson: Lesson) -> LessonProgress | None:
+    """Count the lesson as done (its Your Turn is complete). Idempotent; nothing for a draft preview."""
     progress = progress_start(user=user, lesson=lesson)
+    if progress is None:
+        return None
     now = timezone.now()
     LessonProgress.objects.filter(pk=progress.pk, completed_at__isnull=True).update(
         completed_at=now,

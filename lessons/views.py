@@ -4,6 +4,7 @@ from functools import wraps
 
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.template.loader import get_template
@@ -13,7 +14,6 @@ from django.views.decorators.http import require_GET, require_POST
 
 from . import selectors, services
 from .forms import ProgressForm
-from .models import Section
 from .sections import lesson_context_for, section_data_for
 
 
@@ -70,15 +70,14 @@ def track_detail(request: HttpRequest, slug: str) -> HttpResponse:
     return render(request, "lessons/track.html", {"outline": outline, "track": track})
 
 
-@login_required
-@require_GET
-@with_lesson
-def lesson_detail(request: HttpRequest, lesson) -> HttpResponse:
+def guide_response(request: HttpRequest, lesson, *, overrides: dict | None = None, status: int = 200) -> HttpResponse:
+    """The Guide page; `overrides` replaces sections' blocks (a form sent back with its errors)."""
     guide = selectors.lesson_guide(user=request.user, lesson=lesson)
-    if lesson.is_published and guide.progress is None:
-        # Opening a lesson starts it; a returning student's progress is already here.
+    if guide.progress is None:
+        # Opening a lesson starts it (never a draft preview: see the service).
         guide.progress = services.progress_start(user=request.user, lesson=lesson)
     section_data = section_data_for(request.user, lesson, guide.sections)
+    section_data.update(overrides or {})
     html = static_sections_html(lesson, [s for s in guide.sections if not section_data.get(s.pk)])
     blocks = [(section, section_data.get(section.pk, {}), html.get(section.pk)) for section in guide.sections]
     context = {
@@ -89,7 +88,14 @@ def lesson_detail(request: HttpRequest, lesson) -> HttpResponse:
         "blocks": blocks,
         **lesson_context_for(request.user, lesson),
     }
-    return render(request, "lessons/lesson.html", context)
+    return render(request, "lessons/lesson.html", context, status=status)
+
+
+@login_required
+@require_GET
+@with_lesson
+def lesson_detail(request: HttpRequest, lesson) -> HttpResponse:
+    return guide_response(request, lesson)
 
 
 @login_required
@@ -101,23 +107,18 @@ def lesson_progress(request: HttpRequest, lesson) -> HttpResponse:
     wants_json = "application/json" in request.headers.get("Accept", "")
     if not form.is_valid():
         return JsonResponse({"errors": form.errors.get_json_data()}, status=400)
-    section = None
-    if form.cleaned_data["section"]:
-        section = Section.objects.filter(lesson=lesson, pk=form.cleaned_data["section"]).first()
-        if section is None:
-            return JsonResponse({"errors": {"section": [{"message": "No such section in this lesson."}]}}, status=400)
-    if not lesson.is_published:
-        # Staff previewing a draft leave no reading progress behind.
-        if wants_json:
-            return JsonResponse({"furthest_section": None, "guide_finished": False, "preview": True})
-        return redirect(lesson.get_absolute_url())
+    try:
+        section = selectors.section_get(lesson=lesson, section_id=form.cleaned_data["section"])
+    except ValidationError as error:
+        return JsonResponse({"errors": {"section": [{"message": m} for m in error.messages]}}, status=400)
     progress = services.progress_record(
         user=request.user, lesson=lesson, section=section, finished=form.cleaned_data["finished"]
     )
     if wants_json:
         return JsonResponse({
-            "furthest_section": progress.furthest_section_id,
-            "guide_finished": progress.guide_finished_at is not None,
+            "furthest_section": progress.furthest_section_id if progress else None,
+            "guide_finished": bool(progress and progress.guide_finished_at),
+            "preview": progress is None,
         })
     next_url = request.POST.get("next", "")
     if not url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}):

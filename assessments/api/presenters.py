@@ -19,9 +19,9 @@ from lessons.api import progress_data
 from lessons.models import Lesson, Section
 from lessons.selectors import LessonGuide
 
-from .. import insights
-from ..models import PromptAnswer, Reflection, SkillCategory, SkillSnapshot
-from ..selectors import NextUnlock, SnapshotView, TurnPage
+from .. import depth, insights, services
+from ..models import Draft, PromptAnswer, Reflection, SkillCategory, SkillSnapshot, TurnStep
+from ..selectors import NextUnlock, PromptBlock, RecallBlock, SnapshotView, TurnPage
 
 
 def answer_data(answer: PromptAnswer) -> dict[str, Any]:
@@ -30,6 +30,7 @@ def answer_data(answer: PromptAnswer) -> dict[str, Any]:
         "text": answer.text,
         "category": answer.category.slug if answer.category else None,
         "category_name": answer.category.name if answer.category else "",
+        "category_suggested": answer.category_suggested,
     }
 
 
@@ -41,6 +42,40 @@ def reflection_data(reflection: Reflection | None) -> dict[str, Any] | None:
         "word_count": reflection.word_count,
         "created_at": reflection.created_at,
         "updated_at": reflection.updated_at,
+    }
+
+
+def draft_data(draft: Draft | None) -> dict[str, Any] | None:
+    if draft is None:
+        return None
+    return {"text": draft.data.get("text", ""), "saved_at": draft.updated_at}
+
+
+def attempt_reflection_data(reflection: Reflection) -> dict[str, Any]:
+    """A reflection of a past or current attempt, with every version kept (prefetched)."""
+    return {
+        "step": reflection.step.number,
+        "step_key": reflection.step.key,
+        "step_title": reflection.step.title,
+        "kind": reflection.step.kind,
+        **reflection_data(reflection),
+        "versions": [
+            {"text": v.text, "word_count": v.word_count, "created_at": v.created_at}
+            for v in reflection.versions.all()
+        ],
+    }
+
+
+def verdict_data(verdict: depth.Verdict, *, min_words: int) -> dict[str, Any]:
+    return {
+        "pays": verdict.pays,
+        "reason": verdict.reason,
+        "message": verdict.message,
+        "words": verdict.stats.words,
+        "different_words": verdict.stats.different,
+        "counted_words": verdict.stats.counted,
+        "min_words": min_words,
+        "rule": depth.rule_sentence(min_words),
     }
 
 
@@ -77,11 +112,17 @@ def insights_data(patterns: insights.PatternSummary, goals: insights.GoalsInsigh
 
 
 def snapshot_detail_data(view: SnapshotView, *, user: User) -> dict[str, Any]:
-    """A snapshot with the insights the Your Turn page shows for it."""
+    """A snapshot with the insights the Your Turn page shows for it, and what its attempt wrote."""
     framework_slug = view.snapshot.framework.slug if view.snapshot.framework else ""
     patterns = insights.pattern_summary(view.ratings)
     goals = insights.goals_insight(view.ratings, framework_slug=framework_slug, path=user.producer_path)
-    return {**snapshot_data(view.snapshot, view.ratings), "insights": insights_data(patterns, goals)}
+    attempt = view.snapshot.attempt
+    return {
+        **snapshot_data(view.snapshot, view.ratings),
+        "insights": insights_data(patterns, goals),
+        "attempt": {"number": attempt.number, "started_at": attempt.started_at} if attempt else None,
+        "reflections": [attempt_reflection_data(r) for r in view.reflections],
+    }
 
 
 def next_unlock_data(next_unlock: NextUnlock | None) -> dict[str, Any] | None:
@@ -98,21 +139,25 @@ def _category_choices(categories: Sequence[SkillCategory]) -> list[dict[str, str
     return [{"slug": c.slug, "name": c.name} for c in categories]
 
 
-def section_data(section: Section, extra: dict[str, Any]) -> dict[str, Any]:
-    """One Guide section; `extra` is what the Guide page's section providers gave for it."""
+def section_data(section: Section, block: PromptBlock | RecallBlock | None) -> dict[str, Any]:
+    """One Guide section; `block` is its per-student block (`selectors.guide_blocks`), as the page reads it."""
     prompt = recall = None
     if section.kind == Section.Kind.WARMUP_PROMPT:
         prompt = {
             "answer_count": section.answer_count,
-            "answers": [answer_data(answer) for _slot, answer in extra.get("slots", []) if answer is not None],
-            "categories": _category_choices(extra.get("categories", [])),
+            "answer_label": section.answer_label,
+            "labels": [slot.label for slot in block.slots] if isinstance(block, PromptBlock) else [],
+            "answers": [answer_data(a) for a in block.answers] if isinstance(block, PromptBlock) else [],
+            "categories": _category_choices(block.categories if block is not None else []),
+            "draft": {"answers": block.draft.data.get("answers", []), "saved_at": block.draft.updated_at}
+            if isinstance(block, PromptBlock) and block.draft is not None else None,
         }
     elif section.kind == Section.Kind.RECALL:
         recall = {
             "prompt_section": section.recall_of_id,
-            "prompt_anchor": extra.get("prompt_anchor", ""),
-            "answers": [answer_data(answer) for answer in extra.get("answers", [])],
-            "cluster_sentence": extra.get("cluster", ""),
+            "prompt_anchor": block.prompt_anchor if isinstance(block, RecallBlock) else "",
+            "answers": [answer_data(a) for a in block.answers] if isinstance(block, RecallBlock) else [],
+            "cluster_sentence": block.cluster if isinstance(block, RecallBlock) else "",
         }
     return {
         "id": section.pk,
@@ -150,19 +195,8 @@ def turn_data(page: TurnPage, *, user: User) -> dict[str, Any]:
                 for c in page.categories
             ],
         } if framework else None,
-        "steps": [
-            {
-                "number": step.number,
-                "kind": step.kind,
-                "title": step.title,
-                "body_html": step.body_html,
-                "takes_reflection": step.takes_reflection,
-                "points": step.points,
-                "min_words": step.min_words,
-                "reflection": reflection_data(page.reflections.get(step.pk)),
-            }
-            for step in page.steps
-        ],
+        "steps": [step_data(step, page=page, user=user) for step in page.steps],
+        "attempt": {"number": page.attempt.number, "started_at": page.attempt.started_at} if page.attempt else None,
         "definition_of_success": user.definition_of_success,
         "latest_snapshot": latest,
         "completed": page.completed is not None,
@@ -173,6 +207,67 @@ def turn_data(page: TurnPage, *, user: User) -> dict[str, Any]:
             "balance": page.summary.balance,
             "next_unlock": next_unlock_data(page.summary.next_unlock),
         },
+    }
+
+
+def _rate_detail(step: TurnStep, page: TurnPage, user: User) -> dict[str, Any]:
+    return {"rate": {
+        "categories": [c.slug for c in page.categories],
+        "latest_snapshot": page.latest.snapshot.pk if page.latest else None,
+    }}
+
+
+def _text_detail(step: TurnStep, page: TurnPage, user: User) -> dict[str, Any]:
+    return {"text": {
+        "max_chars": services.text_limit(step),
+        "min_words": step.min_words,
+        "rule": depth.rule_sentence(step.min_words) if step.points else "",
+        "points_paid": step.pk in page.paid,
+    }}
+
+
+def _goals_detail(step: TurnStep, page: TurnPage, user: User) -> dict[str, Any]:
+    return {
+        **_text_detail(step, page, user),
+        "goals": {
+            "definition_of_success": user.definition_of_success,
+            "producer_path": user.producer_path,
+            "sentences": list(page.goals.sentences) if page.goals else [],
+        },
+    }
+
+
+def _success_detail(step: TurnStep, page: TurnPage, user: User) -> dict[str, Any]:
+    return {**_text_detail(step, page, user), "success": {"saved_to": "profile.definition_of_success"}}
+
+
+# Each step kind's own part of its representation; a test checks every kind has one.
+STEP_DETAILS = {
+    TurnStep.Kind.RATE: _rate_detail,
+    TurnStep.Kind.REFLECTION: _text_detail,
+    TurnStep.Kind.GOALS: _goals_detail,
+    TurnStep.Kind.SUCCESS: _success_detail,
+}
+
+
+def step_data(step: TurnStep, *, page: TurnPage, user: User) -> dict[str, Any]:
+    detail = STEP_DETAILS[step.kind](step, page, user)
+    return {
+        "number": step.number,
+        "key": step.key,
+        "kind": step.kind,
+        "title": step.title,
+        "body_html": step.body_html,
+        "takes_reflection": step.takes_reflection,
+        "required": step.is_required,
+        "points": step.points,
+        "min_words": step.min_words,
+        "reflection": reflection_data(page.reflections.get(step.pk)),
+        "draft": draft_data(page.drafts.get(step.pk)),
+        "rate": detail.get("rate"),
+        "text": detail.get("text"),
+        "goals": detail.get("goals"),
+        "success": detail.get("success"),
     }
 
 
@@ -199,7 +294,7 @@ def lesson_data(*, lesson: Lesson, guide: LessonGuide, extras: dict[int, dict[st
             "module": {"slug": module.slug, "title": module.title},
             "label": _("Lesson %(number)s") % {"number": lesson.number},
         },
-        "sections": [section_data(section, extras.get(section.pk, {})) for section in guide.sections],
+        "sections": [section_data(section, extras.get(section.pk)) for section in guide.sections],
         "faqs": [{"id": f.pk, "question": f.question, "answer_html": f.answer_html} for f in guide.faqs],
         "quick_reference": [{"id": q.pk, "term": q.term, "summary": q.summary} for q in guide.quick_references],
         "next_steps_html": lesson.next_steps_html,

@@ -17,6 +17,26 @@ from ..models import MAX_RATING, MIN_RATING, TurnStep
 # --- Shared pieces ----------------------------------------------------------------------
 
 
+class TextField(serializers.CharField):
+    """Text exactly as sent: a number or list is refused (not turned into text), nothing is trimmed.
+
+    Limits and allowed characters are the services' rules, so web and API refuse alike.
+    """
+
+    default_error_messages = {"invalid": "Send text here, not a number or another kind of value."}
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("allow_blank", True)
+        kwargs.setdefault("trim_whitespace", False)
+        super().__init__(**kwargs)
+
+    def to_internal_value(self, data):
+        if not isinstance(data, str):
+            self.fail("invalid")
+        return data
+
+
+
 class RatingSerializer(serializers.Serializer):
     slug = serializers.CharField(help_text="The category key, e.g. technical.")
     name = serializers.CharField(help_text="The category's name when the snapshot was taken.")
@@ -58,8 +78,36 @@ class SnapshotSerializer(serializers.Serializer):
     ratings = RatingSerializer(many=True)
 
 
-class SnapshotDetailSerializer(SnapshotSerializer):
+class ReflectionVersionSerializer(serializers.Serializer):
+    text = serializers.CharField()
+    word_count = serializers.IntegerField()
+    created_at = serializers.DateTimeField()
+
+
+class AttemptReflectionSerializer(serializers.Serializer):
+    step = serializers.IntegerField(help_text="The step's number.")
+    step_key = serializers.CharField()
+    step_title = serializers.CharField()
+    kind = serializers.CharField()
+    text = serializers.CharField()
+    word_count = serializers.IntegerField()
+    created_at = serializers.DateTimeField()
+    updated_at = serializers.DateTimeField()
+    versions = ReflectionVersionSerializer(many=True, help_text="Every saved version, oldest first.")
+
+
+class SnapshotAttemptSerializer(serializers.Serializer):
+    number = serializers.IntegerField()
+    started_at = serializers.DateTimeField()
+
+
+class SnapshotInsightsSerializer(SnapshotSerializer):
     insights = InsightsSerializer(help_text="What the Your Turn page reads from these ratings.")
+
+
+class SnapshotDetailSerializer(SnapshotInsightsSerializer):
+    attempt = SnapshotAttemptSerializer(allow_null=True, help_text="The attempt this snapshot belongs to.")
+    reflections = AttemptReflectionSerializer(many=True, help_text="What I wrote in that attempt, step by step.")
 
 
 class TrackRefSerializer(serializers.Serializer):
@@ -76,8 +124,22 @@ class NextUnlockSerializer(serializers.Serializer):
 class AnswerSerializer(serializers.Serializer):
     position = serializers.IntegerField(help_text="The answer slot, from 1.")
     text = serializers.CharField()
-    category = serializers.CharField(allow_null=True, help_text="Category key, or null when not tagged.")
+    category = serializers.CharField(allow_null=True, help_text="The final category key, or null when not tagged.")
     category_name = serializers.CharField(allow_blank=True)
+    category_suggested = serializers.BooleanField(
+        help_text="True when the student left the answer untagged and the category was suggested from its "
+                  "keywords; sending the answer again with a category confirms or changes it."
+    )
+
+
+class DraftAnswerSerializer(serializers.Serializer):
+    text = serializers.CharField(allow_blank=True)
+    category = serializers.CharField(allow_blank=True)
+
+
+class PromptDraftSerializer(serializers.Serializer):
+    answers = DraftAnswerSerializer(many=True)
+    saved_at = serializers.DateTimeField()
 
 
 class CategoryChoiceSerializer(serializers.Serializer):
@@ -90,8 +152,11 @@ class CategoryChoiceSerializer(serializers.Serializer):
 
 class PromptSerializer(serializers.Serializer):
     answer_count = serializers.IntegerField(help_text="How many answers the prompt asks for.")
+    answer_label = serializers.CharField(allow_blank=True, help_text="What one answer is, e.g. Skill; empty: Answer.")
+    labels = serializers.ListField(child=serializers.CharField(), help_text="The label of each box, e.g. Skill 1.")
     answers = AnswerSerializer(many=True, help_text="My saved answers.")
     categories = CategoryChoiceSerializer(many=True, help_text="Categories an answer may be tagged with.")
+    draft = PromptDraftSerializer(allow_null=True, help_text="My unsaved answers, kept by autosave.")
 
 
 class RecallSerializer(serializers.Serializer):
@@ -164,15 +229,54 @@ class ReflectionSerializer(serializers.Serializer):
     updated_at = serializers.DateTimeField()
 
 
+class DraftSerializer(serializers.Serializer):
+    text = serializers.CharField(allow_blank=True)
+    saved_at = serializers.DateTimeField()
+
+
+class RateStepSerializer(serializers.Serializer):
+    categories = serializers.ListField(child=serializers.CharField(), help_text="Category keys to rate, in order.")
+    latest_snapshot = serializers.IntegerField(allow_null=True, help_text="My current attempt's snapshot id.")
+
+
+class TextStepSerializer(serializers.Serializer):
+    max_chars = serializers.IntegerField(help_text="Longer text is refused (400), never cut.")
+    min_words = serializers.IntegerField()
+    rule = serializers.CharField(allow_blank=True, help_text="When a text earns the points, in plain words.")
+    points_paid = serializers.BooleanField(help_text="I have been paid this step's points (once, for good).")
+
+
+class GoalsStepSerializer(serializers.Serializer):
+    definition_of_success = serializers.CharField(allow_blank=True)
+    producer_path = serializers.CharField(allow_blank=True)
+    sentences = serializers.ListField(child=serializers.CharField(), help_text="Priorities and mismatch.")
+
+
+class SuccessStepSerializer(serializers.Serializer):
+    saved_to = serializers.CharField(help_text="Where the text goes besides the step: my profile's definition.")
+
+
 class StepSerializer(serializers.Serializer):
     number = serializers.IntegerField()
+    key = serializers.CharField(help_text="The step's stable key; points are paid once per key.")
     kind = serializers.ChoiceField(choices=TurnStep.Kind.choices)
     title = serializers.CharField()
     body_html = serializers.CharField(allow_blank=True)
     takes_reflection = serializers.BooleanField()
+    required = serializers.BooleanField(help_text="Must be done before the Turn can be completed.")
     points = serializers.IntegerField(help_text="Depth points a long-enough reflection earns, once.")
     min_words = serializers.IntegerField(help_text="Words a reflection needs to earn the points.")
-    reflection = ReflectionSerializer(allow_null=True, help_text="My reflection for this step.")
+    reflection = ReflectionSerializer(allow_null=True, help_text="My reflection for this step in the current attempt.")
+    draft = DraftSerializer(allow_null=True, help_text="My unsaved text, kept by autosave.")
+    rate = RateStepSerializer(allow_null=True, help_text="Rate steps only.")
+    text = TextStepSerializer(allow_null=True, help_text="Steps that take text only.")
+    goals = GoalsStepSerializer(allow_null=True, help_text="Goals steps only.")
+    success = SuccessStepSerializer(allow_null=True, help_text="Definition-of-success steps only.")
+
+
+class AttemptSerializer(serializers.Serializer):
+    number = serializers.IntegerField(help_text="1 for the first go; a new rating after the first starts the next.")
+    started_at = serializers.DateTimeField()
 
 
 class TurnPointsSerializer(serializers.Serializer):
@@ -190,8 +294,11 @@ class TurnSerializer(serializers.Serializer):
     completion_message = serializers.CharField(allow_blank=True)
     framework = FrameworkSerializer(allow_null=True, help_text="What step 1 rates; null when there is no rating step.")
     steps = StepSerializer(many=True)
+    attempt = AttemptSerializer(allow_null=True, help_text="My current attempt; null before my first save.")
     definition_of_success = serializers.CharField(allow_blank=True, help_text="From my profile, for the goals step.")
-    latest_snapshot = SnapshotDetailSerializer(allow_null=True, help_text="My latest snapshot in this Turn.")
+    latest_snapshot = SnapshotInsightsSerializer(
+        allow_null=True, help_text="My current attempt's snapshot in this Turn (its reflections are the steps')."
+    )
     completed = serializers.BooleanField()
     completed_at = serializers.DateTimeField(allow_null=True)
     points = TurnPointsSerializer()
@@ -221,11 +328,12 @@ class LessonDetailSerializer(serializers.Serializer):
 
 
 class AnswerWriteSerializer(serializers.Serializer):
-    text = serializers.CharField(allow_blank=True, trim_whitespace=False, help_text="Empty clears the slot.")
-    category = serializers.CharField(
-        required=False, allow_blank=True, allow_null=True, default="",
-        help_text="A category key from the prompt's categories, or empty.",
+    text = TextField(help_text="The answer. Empty keeps what the slot holds unless `clear`.")
+    category = TextField(
+        required=False, allow_null=True, default="",
+        help_text="A category key from the prompt's categories, or empty (a category is then suggested).",
     )
+    clear = serializers.BooleanField(required=False, default=False, help_text="Empty this slot.")
 
 
 class PromptResponseWriteSerializer(serializers.Serializer):
@@ -233,7 +341,24 @@ class PromptResponseWriteSerializer(serializers.Serializer):
         required=False, min_value=1, max_value=2**63 - 1,
         help_text="The warm-up prompt section's id; may be left out when the lesson has one prompt.",
     )
-    answers = AnswerWriteSerializer(many=True, help_text="The whole answer: slot N is item N; slots beyond are cleared.")
+    answers = AnswerWriteSerializer(many=True, help_text="Slot N is item N; empty items and slots beyond keep "
+                                                          "their saved answers.")
+    clear = serializers.BooleanField(required=False, default=False, help_text="Empty every slot of the prompt.")
+
+
+class PromptDraftWriteSerializer(serializers.Serializer):
+    section = serializers.IntegerField(required=False, min_value=1, max_value=2**63 - 1)
+    answers = serializers.ListField(child=serializers.DictField(), help_text="[{text, category}, ...] as typed.")
+
+
+class ReflectionDraftWriteSerializer(serializers.Serializer):
+    text = TextField(help_text="What the student has typed so far.")
+
+
+class PromptDraftResultSerializer(serializers.Serializer):
+    section = serializers.IntegerField()
+    answers = DraftAnswerSerializer(many=True)
+    saved_at = serializers.DateTimeField()
 
 
 class PromptResponseSerializer(serializers.Serializer):
@@ -256,15 +381,28 @@ class SnapshotWriteSerializer(serializers.Serializer):
 
 
 class ReflectionWriteSerializer(serializers.Serializer):
-    text = serializers.CharField(
-        allow_blank=True, trim_whitespace=False,
-        help_text="The reflection; not empty, at most 10,000 characters. Saving again replaces it.",
+    text = TextField(
+        help_text="The reflection; not empty, at most 10,000 characters (2,000 for a definition of "
+                  "success). Saving again keeps the earlier version.",
     )
+
+
+class DepthVerdictSerializer(serializers.Serializer):
+    pays = serializers.BooleanField(help_text="The text meets the rule for this step's points.")
+    reason = serializers.ChoiceField(choices=["", "too_short", "copied"], help_text="Why not, when it does not.")
+    message = serializers.CharField(allow_blank=True)
+    words = serializers.IntegerField()
+    different_words = serializers.IntegerField()
+    counted_words = serializers.IntegerField(help_text="Words that count: each different word at most 3 times.")
+    min_words = serializers.IntegerField()
+    rule = serializers.CharField()
 
 
 class ReflectionResultSerializer(serializers.Serializer):
     step = serializers.IntegerField()
     reflection = ReflectionSerializer()
+    attempt = AttemptSerializer()
+    depth = DepthVerdictSerializer(help_text="How the text measures against the points rule.")
     points_awarded = serializers.IntegerField(help_text="Points this save earned: 0 when already paid or too short.")
     balance = serializers.IntegerField(help_text="My Depth points balance after the save.")
     unlocked = TrackRefSerializer(many=True, help_text="Extension Courses this save unlocked.")

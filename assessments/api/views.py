@@ -12,7 +12,6 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiExample, OpenApiParameter, extend_schema
 from rest_framework import generics, status
-from rest_framework.exceptions import ValidationError
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -22,7 +21,6 @@ from courseplatform.api.errors import READ_ERRORS, RETRY_AFTER, WRITE_ERRORS, er
 from courseplatform.api.idempotency import IDEMPOTENCY_KEY, IDEMPOTENT_REPLAYED, idempotent
 from lessons import selectors as lesson_selectors
 from lessons.api import LESSON_SLUG
-from lessons.models import Section
 from lessons.sections import section_data_for
 
 from .. import insights, selectors, services
@@ -33,6 +31,10 @@ from . import serializers as s
 LESSON_ERRORS = error_responses(*READ_ERRORS, 403, 404)
 LESSON_WRITE_ERRORS = error_responses(*WRITE_ERRORS, 404)
 WRITE_PARAMETERS = [LESSON_SLUG, IDEMPOTENCY_KEY, IDEMPOTENT_REPLAYED, RETRY_AFTER]
+SECTION_QUERY = OpenApiParameter(
+    "section", {"type": "integer", "minimum": 1}, OpenApiParameter.QUERY, required=False,
+    description="The warm-up prompt's section id; may be left out when the lesson has one prompt.",
+)
 STEP_NUMBER = OpenApiParameter(
     "step", {"type": "integer", "minimum": 1}, OpenApiParameter.PATH,
     description="The step's number in the Turn (a reflection, goals or success step).",
@@ -86,9 +88,10 @@ class PromptResponseView(APIView):
         lesson = lesson_selectors.lesson_get(user=request.user, slug=slug)
         incoming = s.PromptResponseWriteSerializer(data=request.data)
         incoming.is_valid(raise_exception=True)
-        section = self._prompt(lesson, incoming.validated_data.get("section"))
+        section = selectors.prompt_section_get(lesson=lesson, section_id=incoming.validated_data.get("section"))
         answers = services.prompt_answers_save(
-            user=request.user, section=section, answers=incoming.validated_data["answers"]
+            user=request.user, section=section, answers=incoming.validated_data["answers"],
+            clear=incoming.validated_data["clear"],
         )
         data = {
             "section": section.pk,
@@ -97,19 +100,70 @@ class PromptResponseView(APIView):
         }
         return Response(s.PromptResponseSerializer(data).data)
 
-    @staticmethod
-    def _prompt(lesson, section_id: int | None) -> Section:
-        prompts = list(Section.objects.filter(lesson=lesson, kind=Section.Kind.WARMUP_PROMPT).order_by("position"))
-        if section_id is not None:
-            for prompt in prompts:
-                if prompt.pk == section_id:
-                    return prompt
-            raise ValidationError({"section": [_("This lesson has no warm-up prompt with this id.")]})
-        if len(prompts) == 1:
-            return prompts[0]
-        if not prompts:
-            raise ValidationError({"section": [_("This lesson has no warm-up prompt.")]})
-        raise ValidationError({"section": [_("This lesson has several warm-up prompts: say which one.")]})
+
+class PromptDraftView(APIView):
+    @extend_schema(
+        operation_id="lessons_prompt_response_draft_update", tags=["lessons"],
+        summary="Keep my unsaved warm-up answers (autosave)",
+        description="Stores what I have typed so far, on any device, until a real save (PUT …/prompt-response/) "
+                    "replaces it. The same length and character limits as a real save apply.",
+        request=s.PromptDraftWriteSerializer,
+        responses={200: s.PromptDraftResultSerializer, **LESSON_WRITE_ERRORS},
+        parameters=WRITE_PARAMETERS,
+    )
+    @idempotent
+    def put(self, request: Request, slug: str) -> Response:
+        lesson = lesson_selectors.lesson_get(user=request.user, slug=slug)
+        incoming = s.PromptDraftWriteSerializer(data=request.data)
+        incoming.is_valid(raise_exception=True)
+        section = selectors.prompt_section_get(lesson=lesson, section_id=incoming.validated_data.get("section"))
+        draft = services.draft_save(user=request.user, section=section, answers=incoming.validated_data["answers"])
+        data = {"section": section.pk, "answers": draft.data["answers"], "saved_at": draft.updated_at}
+        return Response(s.PromptDraftResultSerializer(data).data)
+
+    @extend_schema(
+        operation_id="lessons_prompt_response_draft_destroy", tags=["lessons"],
+        summary="Discard my unsaved warm-up answers",
+        parameters=[*WRITE_PARAMETERS, SECTION_QUERY], responses={204: None, **LESSON_WRITE_ERRORS},
+    )
+    @idempotent
+    def delete(self, request: Request, slug: str) -> Response:
+        lesson = lesson_selectors.lesson_get(user=request.user, slug=slug)
+        section = selectors.prompt_section_get(lesson=lesson, section_id=request.query_params.get("section"))
+        services.draft_discard(user=request.user, section=section)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class ReflectionDraftView(APIView):
+    @extend_schema(
+        operation_id="lessons_your_turn_reflections_draft_update", tags=["your turn"],
+        summary="Keep my unsaved text for a step (autosave)",
+        description="Stores what I have typed so far, on any device, until a real save of the step replaces it. "
+                    "The same length and character limits as a real save apply; no points rule.",
+        request=s.ReflectionDraftWriteSerializer,
+        responses={200: s.DraftSerializer, **LESSON_WRITE_ERRORS},
+        parameters=[*WRITE_PARAMETERS, STEP_NUMBER],
+    )
+    @idempotent
+    def put(self, request: Request, slug: str, step: int) -> Response:
+        lesson = lesson_selectors.lesson_get(user=request.user, slug=slug)
+        the_step = selectors.reflection_step_get(lesson=lesson, number=step)
+        incoming = s.ReflectionDraftWriteSerializer(data=request.data)
+        incoming.is_valid(raise_exception=True)
+        draft = services.draft_save(user=request.user, step=the_step, text=incoming.validated_data["text"])
+        return Response(s.DraftSerializer(presenters.draft_data(draft)).data)
+
+    @extend_schema(
+        operation_id="lessons_your_turn_reflections_draft_destroy", tags=["your turn"],
+        summary="Discard my unsaved text for a step",
+        parameters=[*WRITE_PARAMETERS, STEP_NUMBER], responses={204: None, **LESSON_WRITE_ERRORS},
+    )
+    @idempotent
+    def delete(self, request: Request, slug: str, step: int) -> Response:
+        lesson = lesson_selectors.lesson_get(user=request.user, slug=slug)
+        the_step = selectors.reflection_step_get(lesson=lesson, number=step)
+        services.draft_discard(user=request.user, step=the_step)
+        return Response(status=status.HTTP_204_NO_CONTENT)
 
 
 class SnapshotCreateView(APIView):
@@ -139,8 +193,10 @@ class ReflectionView(APIView):
     @extend_schema(
         operation_id="lessons_your_turn_reflections_update", tags=["your turn"],
         summary="Save my reflection for a step",
-        description="Saving again replaces the text. The step's points are paid once, the first time the text "
-                    "reaches its minimum word count; retries, edits and races never pay twice.",
+        description="Saves the text in my current attempt; saving again keeps the earlier version. The step's "
+                    "points are paid once per student, the first time the text meets the rule in `depth.rule` "
+                    "(enough words, a word counting at most 3 times, not copied); retries, edits, retakes and "
+                    "races never pay twice. Text over the limit is refused (400), never cut.",
         request=s.ReflectionWriteSerializer,
         responses={200: s.ReflectionResultSerializer, **LESSON_WRITE_ERRORS},
         parameters=[*WRITE_PARAMETERS, STEP_NUMBER],
@@ -157,9 +213,12 @@ class ReflectionView(APIView):
         incoming = s.ReflectionWriteSerializer(data=request.data)
         incoming.is_valid(raise_exception=True)
         result = services.reflection_save(user=request.user, step=the_step, text=incoming.validated_data["text"])
+        attempt = result.reflection.attempt
         data = {
             "step": the_step.number,
             "reflection": result.reflection,
+            "attempt": {"number": attempt.number, "started_at": attempt.started_at},
+            "depth": presenters.verdict_data(result.verdict, min_words=the_step.min_words),
             "points_awarded": result.points_awarded,
             "balance": request.user.depth_points,  # refreshed by points_award when it paid
             "unlocked": [{"slug": t.slug, "title": t.title} for t in result.unlocked],

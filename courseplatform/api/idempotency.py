@@ -126,7 +126,13 @@ def _replay(record: IdempotencyRecord) -> HttpResponse:
 
 def _store(record: IdempotencyRecord, response: HttpResponseBase) -> None:
     data = getattr(response, "data", None)
-    body = JSONRenderer().render(data) if data is not None else getattr(response, "content", b"")
+    if data is not None:
+        body = JSONRenderer().render(data)
+    elif getattr(response, "is_rendered", True):
+        body = response.content
+    else:
+        body = b""  # a 204 from a DRF view: no content to render
+
     record.response_status = response.status_code
     record.response_body = body.decode("utf-8")
     record.response_headers = {name: response[name] for name in STORED_HEADERS if response.has_header(name)}

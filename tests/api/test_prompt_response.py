@@ -27,12 +27,20 @@ def test_answers_are_saved_and_come_back_with_the_cluster_sentence(api_client, s
     assert PromptAnswer.objects.filter(user=student).count() == 3
 
 
-def test_sending_fewer_answers_clears_the_rest(api_client, student, course):
+def test_sending_fewer_or_empty_answers_keeps_the_rest_and_clear_empties(api_client, student, course):
     api_client.put(URL.format("skills"), {"answers": answers(("A", ""), ("B", ""), ("C", ""))}, format="json")
 
-    api_client.put(URL.format("skills"), {"answers": answers(("A", ""))}, format="json")
+    api_client.put(URL.format("skills"), {"answers": answers(("A2", ""))}, format="json")
+    api_client.put(URL.format("skills"), {"answers": answers(("", ""), ("", ""))}, format="json")
+    assert list(PromptAnswer.objects.filter(user=student).values_list("text", flat=True)) == ["A2", "B", "C"]
 
-    assert list(PromptAnswer.objects.filter(user=student).values_list("text", flat=True)) == ["A"]
+    one = api_client.put(URL.format("skills"), {"answers": [{"text": "", "clear": False}, {"text": "", "clear": True}]},
+                         format="json")
+    assert [a["text"] for a in one.json()["answers"]] == ["A2", "C"]
+
+    everything = api_client.put(URL.format("skills"), {"answers": [], "clear": True}, format="json")
+    assert everything.status_code == 200 and everything.json()["answers"] == []
+    assert not PromptAnswer.objects.filter(user=student).exists()
 
 
 def test_an_unknown_category_is_named_by_position(api_client, course):

@@ -20,16 +20,16 @@ PINNED = {
     "PATCH /me/": 3,
     "GET /tracks/": 3,
     "GET /tracks/<slug>/": 4,
-    "GET /lessons/<slug>/": 16,
-    "GET /lessons/<slug>/ (warm)": 10,
-    "PUT /lessons/<slug>/progress/": 12,
-    "PUT /lessons/<slug>/prompt-response/": 17,
-    "POST /lessons/<slug>/your-turn/snapshots/": 9,
-    "PUT /lessons/<slug>/your-turn/reflections/<step>/": 20,
-    "POST /lessons/<slug>/your-turn/complete/": 17,
-    "GET /snapshots/": 3,
-    "GET /snapshots/<id>/": 2,
-    "GET /snapshots/compare/": 4,
+    "GET /lessons/<slug>/": 19,
+    "GET /lessons/<slug>/ (warm)": 13,
+    "PUT /lessons/<slug>/progress/": 14,
+    "PUT /lessons/<slug>/prompt-response/": 21,
+    "POST /lessons/<slug>/your-turn/snapshots/": 16,
+    "PUT /lessons/<slug>/your-turn/reflections/<step>/": 26,
+    "POST /lessons/<slug>/your-turn/complete/": 19,
+    "GET /snapshots/": 4,
+    "GET /snapshots/<id>/": 3,
+    "GET /snapshots/compare/": 6,
     "GET /depth-points/": 4,
 }
 
@@ -101,8 +101,8 @@ def test_lesson_detail_is_the_same_for_3_and_30_sections(api_client, student, co
     warm_three = count("GET /lessons/<slug>/ (warm)", lambda: api_client.get("/api/v1/lessons/small/"))
     warm_thirty = count("GET /lessons/<slug>/ (warm)", lambda: api_client.get("/api/v1/lessons/large/"))
 
-    assert three == thirty == 16
-    assert warm_three == warm_thirty == 10
+    assert three == thirty == 19
+    assert warm_three == warm_thirty == 13
 
 
 def test_lesson_detail_does_not_grow_with_snapshots(api_client, student, course, count):

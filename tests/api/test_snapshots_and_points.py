@@ -98,7 +98,7 @@ def test_depth_points_show_balance_ledger_and_next_unlock(api_client, student, c
 
 def test_depth_points_when_everything_is_unlocked(api_client, student, course):
     services.reflection_save(user=student, step=course.patterns, text=words(12))
-    services.reflection_save(user=student, step=course.goals, text=words(12))
+    services.reflection_save(user=student, step=course.goals, text=words(12, "goal"))
 
     body = api_client.get("/api/v1/depth-points/").json()
 

@@ -92,7 +92,7 @@ def test_a_short_reflection_is_saved_without_points(api_client, student, course)
 def test_reaching_the_threshold_reports_the_unlocked_track(api_client, student, course):
     api_client.put(REFLECTION.format("skills", 2), {"text": words(12)}, format="json")
 
-    body = api_client.put(REFLECTION.format("skills", 3), {"text": words(12)}, format="json").json()
+    body = api_client.put(REFLECTION.format("skills", 3), {"text": words(12, "goal")}, format="json").json()
 
     assert body["balance"] == 30
     assert body["unlocked"] == [{"slug": "studio-culture", "title": "Studio Culture"}]

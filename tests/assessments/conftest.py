@@ -55,5 +55,6 @@ def ratings(**overrides) -> dict[str, int]:
     return base
 
 
-def words(n: int) -> str:
-    return " ".join(["reflect"] * n)
+def words(n: int, topic: str = "idea") -> str:
+    """`n` different words: a reflection that meets the depth rule. Another `topic` gives another text."""
+    return " ".join(f"{topic}{i}" for i in range(1, n + 1))

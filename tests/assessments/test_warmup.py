@@ -25,11 +25,37 @@ def test_answers_are_saved_and_recalled_with_their_cluster(student_client, stude
     assert PromptAnswer.objects.filter(user=student).count() == 3
 
 
-def test_answers_are_editable_and_clearing_one_removes_it(student_client, student, course):
-    post_answers(student_client, course, ("EQ", "technical"), ("Mixing", ""), ("Networking", "business"))
+def saved(student):
+    return {a.position: (a.text, a.category.slug if a.category else "") for a in PromptAnswer.objects.filter(user=student)}
+
+
+def test_answers_are_editable_and_an_empty_box_keeps_its_saved_answer(student_client, student, course):
+    post_answers(student_client, course, ("EQ", "technical"), ("Mixing", "creative"), ("Networking", "business"))
     post_answers(student_client, course, ("EQ on vocals", "technical"), ("", ""), ("Networking", "interpersonal"))
-    answers = {a.position: (a.text, a.category.slug if a.category else "") for a in PromptAnswer.objects.filter(user=student)}
-    assert answers == {1: ("EQ on vocals", "technical"), 3: ("Networking", "interpersonal")}
+    assert saved(student) == {
+        1: ("EQ on vocals", "technical"), 2: ("Mixing", "creative"), 3: ("Networking", "interpersonal"),
+    }
+
+
+def test_empty_boxes_never_wipe_saved_answers_but_clear_does(student_client, student, course):
+    post_answers(student_client, course, ("EQ", "technical"), ("Mixing", "creative"))
+    response = post_answers(student_client, course, ("", ""), ("", ""), ("", ""))
+    assert response.status_code == 302
+    assert saved(student) == {1: ("EQ", "technical"), 2: ("Mixing", "creative")}
+
+    response = student_client.post(
+        f"/lessons/{course.lesson.slug}/prompts/{course.prompt.pk}/",
+        {"answer_1": "", "answer_2": "", "answer_3": "", "clear": "1"},
+    )
+    assert response.status_code == 302
+    assert saved(student) == {}
+    assert "Your warm-up answers are cleared." in student_client.get(response.url).content.decode()
+
+
+def test_sending_nothing_at_all_asks_for_an_answer(student_client, student, course):
+    response = post_answers(student_client, course, ("", ""), ("  ", ""))
+    assert response.status_code == 400
+    assert "Write at least one answer before saving." in response.content.decode()
 
 
 def test_recall_invites_a_student_who_skipped_the_warmup(student_client, course):
@@ -46,16 +72,21 @@ def test_html_in_an_answer_is_shown_as_text(student_client, course):
 
 
 @pytest.mark.parametrize(
-    ("pairs", "field"),
+    ("pairs", "path", "words"),
     [
-        ((("x" * 501, "technical"),), "answers.1.text"),
-        ((("EQ", "no-such-category"),), "answers.1.category"),
+        ((("x" * 501, "technical"),), "answers.1.text", "Keep each answer under 500 characters (this one has 501)."),
+        ((("EQ", "no-such-category"),), "answers.1.category", "Unknown skill category: no-such-category."),
+        ((("EQ\x00on vocals", "technical"),), "answers.1.text", "control characters"),
     ],
 )
-def test_bad_answers_are_refused_with_the_field_named_and_nothing_saved(student_client, student, course, pairs, field):
+def test_bad_answers_are_refused_in_words_beside_the_box_keeping_the_text(student_client, student, course, pairs, path, words):
     response = post_answers(student_client, course, *pairs)
-    page = student_client.get(response.url).content.decode()
-    assert field in page
+    page = response.content.decode()
+    assert response.status_code == 400
+    assert words in page
+    assert path not in page  # the service's field path never reaches a person
+    assert 'aria-invalid="true"' in page or "Unknown skill category" in page
+    assert f'value="{pairs[0][0][:20]}' in page or "\x00" in pairs[0][0]  # what was typed stays in the box
     assert not PromptAnswer.objects.filter(user=student).exists()
 
 

@@ -141,7 +141,7 @@ def test_complete_is_idempotent_and_marks_the_lesson_done(student_client, studen
 def test_reaching_the_threshold_unlocks_the_extension_and_says_so_once(student_client, student, course):
     assert student_client.get(f"/lessons/{course.ext_lesson.slug}/").status_code == 403
     reflect(student_client, course, 2, words(12))
-    reflect(student_client, course, 3, words(12))
+    reflect(student_client, course, 3, words(12, "goal"))
     assert TrackUnlock.objects.filter(user=student, track=course.extension).exists()
     first = student_client.get("/").content.decode()
     assert "You unlocked Studio Culture" in first
@@ -152,8 +152,8 @@ def test_reaching_the_threshold_unlocks_the_extension_and_says_so_once(student_c
 
 def test_the_cached_balance_equals_the_ledger(student, course):
     services.reflection_save(user=student, step=course.patterns, text=words(12))
-    services.reflection_save(user=student, step=course.goals, text=words(12))
-    services.reflection_save(user=student, step=course.goals, text=words(30))
+    services.reflection_save(user=student, step=course.goals, text=words(12, "goal"))
+    services.reflection_save(user=student, step=course.goals, text=words(30, "goal"))
     student.refresh_from_db()
     total = PointsEntry.objects.filter(user=student).aggregate(total=Sum("amount"))["total"]
     assert student.depth_points == total == 30

@@ -77,7 +77,8 @@ def test_new_student_signs_up_works_through_lesson_3_and_finishes_its_turn(page:
     # Sign up and land on the dashboard.
     sign_up(page, "new.producer@example.com")
     expect(page).to_have_url(re.compile(r"/$"))
-    expect(page.get_by_role("heading", level=1)).to_contain_text("Welcome back")
+    # A new student is welcomed, not "welcomed back".
+    expect(page.get_by_role("heading", level=1)).to_have_text("Welcome, new.producer")
     expect(page.locator(".continue-card")).to_contain_text("Up next")
 
     # Lesson 3 is where the skills work starts: open it from the Core Track outline.
@@ -110,7 +111,7 @@ def test_new_student_signs_up_works_through_lesson_3_and_finishes_its_turn(page:
     for text, category in WARM_UP:
         item = recall.locator(".recall-list__item", has_text=text)
         expect(item).to_be_visible()
-        expect(item.locator(".badge")).to_have_text(category)
+        expect(item.get_by_role("combobox")).to_have_value(category.lower())
     expect(recall.locator(".recall-cluster")).to_have_text("Two of your three answers are Technical.")
 
     # Your Turn: rate every category by keyboard and by mouse, the radar redrawing each time.

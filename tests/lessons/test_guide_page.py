@@ -27,8 +27,9 @@ pytestmark = pytest.mark.django_db
 # 2 savepoints each side), sections, FAQs, cards, progress, next lesson, Turn.
 LESSON_PAGE_MAX_QUERIES = 15
 # The same with a warm-up prompt, its recall and a Your Turn: + prompt answers,
-# the prompt's framework (Turn), its categories, and whether the Turn is complete.
-LESSON_3_SHAPE_MAX_QUERIES = 19
+# the prompt's framework (Turn), its categories, whether the Turn is complete,
+# and the student's unsaved warm-up draft.
+LESSON_3_SHAPE_MAX_QUERIES = 20
 # Dashboard: session, user, tracks, unlocks, done counts, resume point (+ its
 # track's unlocks when it is an Extension Course), unlock notices (2 savepoints),
 # latest snapshot.

@@ -63,7 +63,7 @@ def test_reading_moves_the_furthest_section_forward_never_back(student_client, s
 
     moved = student_client.post(progress_url(lesson), {"section": second.pk}, **JSON)
     assert moved.status_code == 200
-    assert moved.json() == {"furthest_section": second.pk, "guide_finished": False}
+    assert moved.json() == {"furthest_section": second.pk, "guide_finished": False, "preview": False}
 
     back = student_client.post(progress_url(lesson), {"section": first.pk}, **JSON)
     assert back.status_code == 200

@@ -48,11 +48,13 @@ from django.utils.text import slugify
 from assessments.models import (
     PointsEntry,
     Reflection,
+    ReflectionVersion,
     SkillCategory,
     SkillFramework,
     SkillSnapshot,
     SnapshotRating,
     Turn,
+    TurnAttempt,
     TurnCompletion,
     TurnStep,
 )
@@ -248,6 +250,10 @@ def delete_bench_data() -> int:
         if count:
             snapshots = f"SELECT id FROM {qn(SkillSnapshot._meta.db_table)} WHERE user_id IN ({user_ids})"
             cursor.execute(f"DELETE FROM {qn(SnapshotRating._meta.db_table)} WHERE snapshot_id IN ({snapshots})", pattern)
+            reflections = f"SELECT id FROM {qn(Reflection._meta.db_table)} WHERE user_id IN ({user_ids})"
+            cursor.execute(
+                f"DELETE FROM {qn(ReflectionVersion._meta.db_table)} WHERE reflection_id IN ({reflections})", pattern
+            )
             for table, column in tables_pointing_at_users():
                 cursor.execute(f"DELETE FROM {qn(table)} WHERE {qn(column)} IN ({user_ids})", pattern)
             cursor.execute(f"DELETE FROM {qn(User._meta.db_table)} WHERE email LIKE %s", pattern)
@@ -259,13 +265,17 @@ def delete_bench_data() -> int:
 
 
 def tables_pointing_at_users() -> list[tuple[str, str]]:
-    """Every (table, column) holding a user id: this app's, allauth's, admin's, m2m tables."""
-    return [
+    """Every (table, column) holding a user id: this app's, allauth's, admin's, m2m tables.
+
+    Attempts come last: snapshots and reflections point at them.
+    """
+    found = [
         (model._meta.db_table, field.column)
         for model in apps.get_models(include_auto_created=True)
         for field in model._meta.concrete_fields
         if field.is_relation and field.related_model is User
     ]
+    return sorted(found, key=lambda pair: pair[0] == TurnAttempt._meta.db_table)
 
 
 def build(writer: RowWriter, shape: dict[str, int], *, log) -> None:
@@ -274,7 +284,8 @@ def build(writer: RowWriter, shape: dict[str, int], *, log) -> None:
     content = build_content(writer, shape, text=text, now=now)
     log(f"Content: {shape['lessons']} lessons, {shape['lessons'] * shape['sections']} sections.")
     writer.copy_models = {
-        User, EmailAddress, LessonProgress, SkillSnapshot, SnapshotRating, Reflection, TurnCompletion, PointsEntry,
+        User, EmailAddress, LessonProgress, TurnAttempt, SkillSnapshot, SnapshotRating, Reflection, ReflectionVersion,
+        TurnCompletion, PointsEntry,
     }
     build_students(writer, shape, content=content, text=text, now=now, log=log)
 
@@ -363,7 +374,8 @@ def build_content(writer: RowWriter, shape: dict[str, int], *, text: Text, now) 
         lesson["steps"] = {}
         for number, kind, points in [(1, "rate", 0), (2, "reflection", REFLECTION_POINTS), (3, "goals", REFLECTION_POINTS)]:
             lesson["steps"][number] = writer.add(
-                TurnStep, turn_id=turn_id, number=number, kind=kind, title=f"Step {number}: {kind.title()}",
+                TurnStep, turn_id=turn_id, number=number, key=f"{kind}-{number}", kind=kind,
+                title=f"Step {number}: {kind.title()}",
                 body_md=step_bodies[kind], body_html=step_html[kind], points=points, min_words=10 if points else 0,
             )
     writer.flush()
@@ -400,9 +412,10 @@ def build_students(writer: RowWriter, shape: dict[str, int], *, content: dict[st
             )
             if not done:
                 continue
+            attempt_id = writer.add(TurnAttempt, user_id=user_id, turn_id=lesson["turn"], number=1, started_at=when)
             snapshot_id = writer.add(
                 SkillSnapshot, user_id=user_id, framework_id=content["framework_id"], framework_name="Bench skill spectrum",
-                turn_id=lesson["turn"], created_at=when,
+                turn_id=lesson["turn"], attempt_id=attempt_id, created_at=when,
             )
             for category in categories:
                 writer.add(
@@ -410,25 +423,29 @@ def build_students(writer: RowWriter, shape: dict[str, int], *, content: dict[st
                     category_name=category["name"], cluster=category["cluster"], position=category["position"],
                     value=rng.randint(1, 10),
                 )
-            for number in (2, 3):
+            for number, kind in ((2, "reflection"), (3, "goals")):
                 which = rng.randrange(len(reflection_texts))
                 step_id = lesson["steps"][number]
-                writer.add(
-                    Reflection, user_id=user_id, step_id=step_id, text=reflection_texts[which],
+                reflection_id = writer.add(
+                    Reflection, user_id=user_id, step_id=step_id, attempt_id=attempt_id, text=reflection_texts[which],
                     word_count=word_counts[which], created_at=when, updated_at=when,
                 )
                 writer.add(
+                    ReflectionVersion, reflection_id=reflection_id, text=reflection_texts[which],
+                    word_count=word_counts[which], created_at=when,
+                )
+                writer.add(
                     PointsEntry, user_id=user_id, amount=REFLECTION_POINTS, reason=f"Reflection: Step {number}",
-                    source_key=f"reflection-step:{step_id}", step_id=step_id, created_at=when,
+                    source_key=f"reflection:lesson-{lesson['id']}:{kind}-{number}", step_id=step_id, created_at=when,
                 )
             writer.add(TurnCompletion, user_id=user_id, turn_id=lesson["turn"], completed_at=when + timedelta(hours=1))
         if n % 1000 == 0:
             # Parents before children, every thousand students, so memory stays flat.
-            writer.flush(User, EmailAddress, LessonProgress, SkillSnapshot, SnapshotRating)
+            writer.flush(User, EmailAddress, LessonProgress, TurnAttempt, SkillSnapshot, SnapshotRating, Reflection)
             writer.flush()
             if n % 20000 == 0:
                 log(f"  {n:,} students ({time.monotonic() - started:.0f} s)")
-    writer.flush(User, EmailAddress, LessonProgress, SkillSnapshot, SnapshotRating)
+    writer.flush(User, EmailAddress, LessonProgress, TurnAttempt, SkillSnapshot, SnapshotRating, Reflection)
     writer.flush()
 
 

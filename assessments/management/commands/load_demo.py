@@ -54,13 +54,13 @@ LESSON_KEYS = {
     "module", "number", "slug", "title", "subtitle", "summary", "estimated_minutes", "status",
     "next_steps", "section", "faq", "card", "turn",
 }
-SECTION_KEYS = {"kind", "heading", "anchor", "body", "answer_count", "recall_of"}
+SECTION_KEYS = {"kind", "heading", "anchor", "body", "answer_count", "answer_label", "recall_of"}
 FAQ_KEYS = {"question", "answer"}
 CARD_KEYS = {"term", "summary"}
 TURN_KEYS = {"title", "estimated_minutes", "framework", "intro", "expected_outcome", "completion_message", "step"}
 STEP_KEYS = {"kind", "title", "body", "points", "min_words"}
 FRAMEWORK_KEYS = {"slug", "name", "description", "category"}
-CATEGORY_KEYS = {"slug", "name", "cluster", "description", "levels"}
+CATEGORY_KEYS = {"slug", "name", "cluster", "description", "keywords", "levels"}
 
 
 class Command(BaseCommand):
@@ -197,6 +197,7 @@ def load_framework(table: Table, *, position: int, tally: Tally, where: str) -> 
                 "name": required(category, "name", here),
                 "description": text(category, "description"),
                 "cluster": choice(category, "cluster", SkillCategory.Cluster, here, default=""),
+                "keywords": text(category, "keywords"),
                 "level_descriptors": levels,
                 "position": index,
             },
@@ -327,6 +328,7 @@ def load_sections(lesson: Lesson, tables: list[Table], *, tally: Tally, where: s
                 "heading": heading,
                 "body_md": text(table, "body"),
                 "answer_count": table.get("answer_count", 3),
+                "answer_label": text(table, "answer_label"),
                 "recall_of_id": recall_of_id,
                 "position": index,
             },

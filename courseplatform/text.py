@@ -1,0 +1,17 @@
+"""Checks every service applies to text a person sends, so web and API refuse alike."""
+
+import re
+
+from django.utils.translation import gettext as _
+
+# C0 controls except tab, line feed and carriage return, DEL, and C1 controls.
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+
+
+def text_problem(value: object) -> str | None:
+    """Why `value` is not acceptable text, or None when it is."""
+    if not isinstance(value, str):
+        return _("Send text here, not a number or another kind of value.")
+    if CONTROL_CHARACTERS.search(value):
+        return _("The text contains control characters (such as a NUL byte) that cannot be saved; remove them.")
+    return None
