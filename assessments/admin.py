@@ -1,9 +1,12 @@
 """Authoring Your Turn and skill frameworks; students' history is read-only here."""
 
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.http import HttpRequest
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
-from lessons.admin import MarkdownPreviewMixin
+from lessons.admin import ArchiveForm, ArchiveInsteadOfDeleteAdmin, ArchiveInsteadOfDeleteInline, MarkdownPreviewMixin
 
 from .models import (
     PointsEntry,
@@ -19,30 +22,69 @@ from .models import (
 )
 
 
-class SkillCategoryInline(admin.StackedInline):
+class SkillCategoryForm(ArchiveForm):
+    class Meta:
+        model = SkillCategory
+        fields = ("position", "name", "slug", "description", "keywords", "cluster", "level_descriptors")
+
+
+class SkillCategoryInline(ArchiveInsteadOfDeleteInline, admin.StackedInline):
     model = SkillCategory
+    form = SkillCategoryForm
     extra = 0
     ordering = ("position",)
-    fields = ("position", "name", "slug", "description", "cluster", "level_descriptors")
+    fields = ("position", "name", "slug", "description", "keywords", "cluster", "level_descriptors", "archived")
     prepopulated_fields = {"slug": ("name",)}
 
 
+class ArchiveActions:
+    actions = ["archive", "restore"]
+
+    @admin.action(description=_("Archive the selected (hidden from students, their work kept)"), permissions=["change"])
+    def archive(self, request: HttpRequest, queryset) -> None:
+        changed = 0
+        for obj in queryset.filter(archived_at__isnull=True):
+            obj.archived_at = timezone.now()
+            obj.save(update_fields=["archived_at"])
+            changed += 1
+        self.message_user(request, ngettext("%(n)d archived.", "%(n)d archived.", changed) % {"n": changed},
+                          messages.SUCCESS)
+
+    @admin.action(description=_("Restore the selected from the archive"), permissions=["change"])
+    def restore(self, request: HttpRequest, queryset) -> None:
+        changed = 0
+        for obj in queryset.filter(archived_at__isnull=False):
+            obj.archived_at = None
+            obj.save(update_fields=["archived_at"])
+            changed += 1
+        self.message_user(request, ngettext("%(n)d restored.", "%(n)d restored.", changed) % {"n": changed},
+                          messages.SUCCESS)
+
+
 @admin.register(SkillFramework)
-class SkillFrameworkAdmin(admin.ModelAdmin):
-    list_display = ("name", "slug", "position")
+class SkillFrameworkAdmin(ArchiveActions, ArchiveInsteadOfDeleteAdmin):
+    list_display = ("name", "slug", "position", "archived_at")
+    list_filter = ("archived_at",)
     prepopulated_fields = {"slug": ("name",)}
     inlines = [SkillCategoryInline]
 
 
-class TurnStepInline(admin.StackedInline):
+class TurnStepForm(ArchiveForm):
+    class Meta:
+        model = TurnStep
+        fields = ("number", "key", "kind", "title", "body_md", "points", "min_words")
+
+
+class TurnStepInline(ArchiveInsteadOfDeleteInline, admin.StackedInline):
     model = TurnStep
+    form = TurnStepForm
     extra = 0
     ordering = ("number",)
-    fields = ("number", "kind", "title", "body_md", "points", "min_words")
+    fields = ("number", "kind", "title", "body_md", "points", "min_words", "key", "archived")
 
 
 @admin.register(Turn)
-class TurnAdmin(MarkdownPreviewMixin, admin.ModelAdmin):
+class TurnAdmin(MarkdownPreviewMixin, ArchiveInsteadOfDeleteAdmin):
     list_display = ("title", "lesson", "framework", "estimated_minutes")
     list_select_related = ("lesson", "framework")
     search_fields = ("title", "lesson__title")

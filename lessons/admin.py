@@ -1,9 +1,12 @@
 """Authoring: tracks, modules and lessons with ordered inlines and a Markdown preview."""
 
+from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.views.decorators import staff_member_required
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest, JsonResponse
 from django.urls import path
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
@@ -20,6 +23,73 @@ class MarkdownPreviewMixin:
     class Media:
         js = (MARKDOWN_PREVIEW_JS,)
         css = {"all": ("css/admin.css",)}
+
+
+# --- Learners' records outlive content ------------------------------------------------
+# Rows students have answered, rated or written to are PROTECTed in the database;
+# the admin explains that and offers "Archived" (hidden from students, kept for history).
+
+def refusal(obj) -> str:
+    return _(
+        "“%(name)s” cannot be deleted: students have answered, rated or written to it, and what they wrote is "
+        "kept. Tick “Archived” instead: it is hidden from students from now on and their work stays."
+    ) % {"name": obj}
+
+
+class ArchiveForm(forms.ModelForm):
+    """An "Archived" checkbox in place of the archived_at timestamp."""
+
+    archived = forms.BooleanField(
+        label=_("Archived"), required=False,
+        help_text=_("Hidden from students; what students wrote to it is kept."),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["archived"].initial = self.instance.archived_at is not None
+
+    def save(self, commit=True):
+        archived = self.cleaned_data.get("archived")
+        if archived and self.instance.archived_at is None:
+            self.instance.archived_at = timezone.now()
+        elif not archived:
+            self.instance.archived_at = None
+        return super().save(commit)
+
+
+class ArchiveInsteadOfDeleteInline:
+    """An inline that refuses, in words, to delete a row that students' records point at.
+
+    Django's inline forms already refuse to delete a row with PROTECTed
+    dependants, but they list those rows (students' names included). This
+    replaces that check with one sentence that says why and what to do.
+    """
+
+    def get_formset(self, request, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+
+        def hand_clean_DELETE(form) -> None:
+            if form.cleaned_data.get("DELETE") and form.instance.pk and form.instance.has_learner_records():
+                raise ValidationError(refusal(form.instance), code="archive_instead")
+
+        formset.form.hand_clean_DELETE = hand_clean_DELETE
+        return formset
+
+
+class ArchiveInsteadOfDeleteAdmin(admin.ModelAdmin):
+    """For a whole object (a lesson, a framework): explain the refusal instead of listing students' rows."""
+
+    def get_deleted_objects(self, objs, request):
+        deleted, counts, perms_needed, protected = super().get_deleted_objects(objs, request)
+        has_records = any(getattr(obj, "has_learner_records", lambda: False)() for obj in objs)
+        if protected or has_records:
+            perms_needed = set()  # the reason is students' work, not the author's permissions
+            protected = [
+                _("Students' answers, ratings or reflections (%(count)d records) depend on it. Archive its parts "
+                  "instead of deleting: archived parts are hidden from students and their work is kept.")
+                % {"count": len(protected) or 1}
+            ]
+        return deleted, counts, perms_needed, protected
 
 
 class ModuleInline(admin.TabularInline):
@@ -58,12 +128,19 @@ class ModuleAdmin(admin.ModelAdmin):
     inlines = [LessonInline]
 
 
-class SectionInline(admin.StackedInline):
+class SectionForm(ArchiveForm):
+    class Meta:
+        model = Section
+        fields = ("position", "kind", "heading", "anchor", "body_md", "answer_count", "answer_label", "recall_of")
+
+
+class SectionInline(ArchiveInsteadOfDeleteInline, admin.StackedInline):
     model = Section
+    form = SectionForm
     fk_name = "lesson"
     extra = 0
     ordering = ("position",)
-    fields = ("position", "kind", "heading", "anchor", "body_md", "answer_count", "recall_of")
+    fields = ("position", "kind", "heading", "anchor", "body_md", "answer_count", "answer_label", "recall_of", "archived")
 
     def get_formset(self, request, obj=None, **kwargs):
         formset = super().get_formset(request, obj, **kwargs)
@@ -89,7 +166,7 @@ class QuickReferenceInline(admin.TabularInline):
 
 
 @admin.register(Lesson)
-class LessonAdmin(MarkdownPreviewMixin, admin.ModelAdmin):
+class LessonAdmin(MarkdownPreviewMixin, ArchiveInsteadOfDeleteAdmin):
     list_display = ("title", "number", "module", "status", "estimated_minutes", "updated_at")
     list_filter = ("status", "module__track", "module")
     search_fields = ("title", "subtitle", "slug")
