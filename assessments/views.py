@@ -59,6 +59,10 @@ class StepView:
     def max_chars(self) -> int:
         return services.text_limit(self.step)
 
+    @property
+    def max_chars_label(self) -> str:
+        return f"{self.max_chars:,}"
+
 
 def _announce(request: HttpRequest, result: services.ReflectionResult) -> None:
     if result.points_awarded:
