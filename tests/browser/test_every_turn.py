@@ -145,13 +145,18 @@ def assert_radar_in_view(page: Page) -> None:
              const figure = document.getElementById("radar-live").closest("figure").getBoundingClientRect();
              const slider = document.activeElement.getBoundingClientRect();
              return {chart: {top: chart.top, bottom: chart.bottom, left: chart.left, right: chart.right},
-                     figure: {bottom: figure.bottom}, slider: {top: slider.top, bottom: slider.bottom},
+                     figure: {bottom: figure.bottom, left: figure.left, right: figure.right},
+                     slider: {top: slider.top, bottom: slider.bottom, left: slider.left, right: slider.right},
                      width: window.innerWidth, height: window.innerHeight};
            }"""
     )
     chart, slider = view["chart"], view["slider"]
     assert chart["top"] >= 0 and chart["bottom"] <= view["height"], f"the radar is scrolled out of view: {view}"
     assert chart["left"] >= 0 and chart["right"] <= view["width"], f"the radar overflows sideways: {view}"
+    # The radar's box covers the sliders' width, so text scrolling under it never shows beside the chart.
+    assert view["figure"]["left"] <= slider["left"] + 1 and view["figure"]["right"] >= slider["right"] - 1, (
+        f"the sticky radar is narrower than the sliders it scrolls over: {view}"
+    )
     # A pixel of slack: the browser scrolls a focused control into view to the subpixel.
     assert slider["top"] >= view["figure"]["bottom"] - 1 and slider["bottom"] <= view["height"] + 1, (
         f"the slider being moved is hidden under the radar or off screen: {view}"
