@@ -11,7 +11,7 @@ The rule, as the Your Turn page states it:
   the student's own reflections, does not pay: when at least half of its
   three-word sequences appear in one such text, it is a copy.
 
-`static/js/reflection.js` counts words exactly as `word_stats` does; a test
+`static/js/drafts.js` counts words exactly as `word_stats` does; a test
 feeds the same strings to both.
 """
 

@@ -132,8 +132,12 @@
       if (min) parts[0] += " of the " + min + " needed";
       if (stats.counted !== stats.words) parts.push(stats.words + " written, " + stats.different + " different");
       var text = parts.join(" · ");
-      if (maxChars && area.value.trim().length > maxChars) {
-        text += " · too long: " + area.value.trim().length + " characters of " + maxChars + " allowed";
+      // Characters as the server counts them: code points (an emoji is one, not two UTF-16 units).
+      var chars = Array.from(area.value.trim()).length;
+      if (maxChars && chars > maxChars) {
+        // Thousands separators, as the limit is written beside the box ("At most 10,000 characters").
+        text += " · too long: " + chars.toLocaleString("en") + " characters of " +
+          maxChars.toLocaleString("en") + " allowed";
         out.classList.add("word-count--over");
       } else {
         out.classList.remove("word-count--over");

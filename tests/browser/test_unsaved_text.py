@@ -265,3 +265,36 @@ def _in_browser_list(cp: int) -> bool:
 def _position(cp: int) -> int:
     """Where a code point sits in EVERY_CHARACTER's list, which skips the 2,048 surrogates."""
     return cp if cp < 0xD800 else cp - 0x800
+
+
+# --- Too long: refused with a message, never cut -------------------------------------
+
+
+def test_a_reflection_over_the_limit_is_refused_with_a_message_and_kept_whole(open_page, browser_problems, demo, make_student):
+    student = make_student()
+    page = open_page(user=student)
+    page.goto(TURN)
+    limit = 10_000
+    text = (NOTICE_PATTERNS + " ") * (limit // len(NOTICE_PATTERNS) + 1)
+    text = text[: limit + 5].strip() + " end"
+    assert len(text) > limit
+    box = notice_box(page)
+    expect(box).not_to_have_attribute("maxlength", re.compile(".*"))
+    count = page.locator(f"#step-{NOTICE_STEP} [data-word-count]")
+    # Exactly the limit is allowed, counted in characters as the server counts them (an emoji is one).
+    box.fill(("🎧 " + NOTICE_PATTERNS) * (limit // (len(NOTICE_PATTERNS) + 2)) + "x" * (limit % (len(NOTICE_PATTERNS) + 2)))
+    at_limit = box.input_value()
+    assert len(at_limit) == limit
+    expect(count).to_contain_text(f"{word_stats(at_limit).counted} words count of the 40 needed")
+    expect(count).not_to_contain_text("too long")
+    box.fill(text)
+    expect(page.locator(f"#step-{NOTICE_STEP}-rule")).to_contain_text(f"At most {limit:,} characters.")
+    expect(count).to_contain_text(f"too long: {len(text):,} characters of {limit:,} allowed")
+
+    browser_problems.expect(f"/lessons/{LESSON_3}/your-turn/reflections/{NOTICE_STEP}/", 400)
+    page.locator(f"#step-{NOTICE_STEP}").get_by_role("button", name="Save reflection").click()
+    expect(page.locator(f"#step-{NOTICE_STEP} .errorlist")).to_contain_text(
+        f"Keep this under {limit:,} characters (it has {len(text):,}); nothing was cut or saved."
+    )
+    expect(notice_box(page)).to_have_value(text)
+    assert not Reflection.objects.filter(user=student).exists()
