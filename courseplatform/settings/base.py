@@ -108,6 +108,10 @@ else:
             "CONN_HEALTH_CHECKS": True,
             "OPTIONS": {
                 "timeout": 20,
+                # Every atomic block takes the write lock when it begins, so concurrent
+                # writers queue for the busy timeout. A DEFERRED transaction that reads
+                # first cannot upgrade once another process has written and fails at once
+                # with "database is locked" (tests/test_sqlite_concurrency.py).
                 "transaction_mode": "IMMEDIATE",
                 "init_command": (
                     "PRAGMA journal_mode=WAL;"
