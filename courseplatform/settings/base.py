@@ -47,6 +47,8 @@ INSTALLED_APPS = [
     "rest_framework",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    # The API plumbing's own rows (idempotency records) and commands.
+    "courseplatform",
     "accounts",
     "lessons",
     "assessments",
