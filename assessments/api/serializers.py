@@ -1,6 +1,7 @@
 """Serializers for the Your Turn API: separate ones for what is read and what is written.
 
-Write serializers only check the shape of a request (types, required keys);
+Write serializers only check the shape of a request (types, required keys; text
+fields are `StrictCharField`s, taking strings only);
 every rule (rating range, known categories, reflection length, word counts,
 points) is the services', so the web and the API answer the same.
 Read serializers render plain dicts built by `assessments.api.presenters`.
@@ -9,6 +10,7 @@ Read serializers render plain dicts built by `assessments.api.presenters`.
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from courseplatform.api.fields import StrictCharField
 from lessons.api import LESSON_STATES, ProgressSerializer, TrackSummarySerializer
 from lessons.models import Section
 
@@ -221,8 +223,8 @@ class LessonDetailSerializer(serializers.Serializer):
 
 
 class AnswerWriteSerializer(serializers.Serializer):
-    text = serializers.CharField(allow_blank=True, trim_whitespace=False, help_text="Empty clears the slot.")
-    category = serializers.CharField(
+    text = StrictCharField(allow_blank=True, trim_whitespace=False, help_text="Empty clears the slot.")
+    category = StrictCharField(
         required=False, allow_blank=True, allow_null=True, default="",
         help_text="A category key from the prompt's categories, or empty.",
     )
@@ -256,7 +258,7 @@ class SnapshotWriteSerializer(serializers.Serializer):
 
 
 class ReflectionWriteSerializer(serializers.Serializer):
-    text = serializers.CharField(
+    text = StrictCharField(
         allow_blank=True, trim_whitespace=False,
         help_text="The reflection; not empty, at most 10,000 characters. Saving again replaces it.",
     )
