@@ -20,6 +20,7 @@ import urllib.error
 import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import quote
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 LOGIN = "/_allauth/app/v1/auth/login"
@@ -45,6 +46,17 @@ def redis_answers(port: int) -> bool:
             return sock.recv(16).startswith(b"+PONG")
     except OSError:
         return False
+
+
+def postgresql_database_url() -> str:
+    """The pytest-django test database (PostgreSQL), as a DATABASE_URL app servers can use."""
+    from django.db import connection
+
+    s = connection.settings_dict
+    auth = quote(s["USER"] or "", safe="")
+    if s["PASSWORD"]:
+        auth += ":" + quote(s["PASSWORD"], safe="")
+    return f"postgres://{auth}@{s['HOST'] or '127.0.0.1'}:{s['PORT'] or 5432}/{s['NAME']}"
 
 
 def production_env(**overrides: str) -> dict[str, str]:
@@ -111,11 +123,14 @@ class AppServer:
         self.port = free_port()
         self.log = PROJECT_ROOT / "bench-results" / f"{name}.log"
         self.log.parent.mkdir(exist_ok=True)
-        self.process = subprocess.Popen(
-            [sys.executable, "-m", "gunicorn", "courseplatform.wsgi:application", "--bind", f"127.0.0.1:{self.port}",
-             "--workers", str(workers), "--log-level", "warning", "--error-logfile", str(self.log)],
-            cwd=PROJECT_ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT,
-        )
+        # gunicorn's own log and the app's (Django logs to stderr) both go to the log file.
+        with self.log.open("wb") as log:
+            self.process = subprocess.Popen(
+                [sys.executable, "-m", "gunicorn", "courseplatform.wsgi:application",
+                 "--bind", f"127.0.0.1:{self.port}", "--workers", str(workers), "--log-level", "warning",
+                 "--error-logfile", "-"],
+                cwd=PROJECT_ROOT, env=env, stdout=subprocess.DEVNULL, stderr=log,
+            )
 
     def wait(self, timeout: float = 45) -> None:
         deadline = time.monotonic() + timeout

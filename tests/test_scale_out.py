@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import secrets
 from collections.abc import Iterator
-from urllib.parse import quote
 
 import pytest
 from django.contrib.auth.hashers import PBKDF2PasswordHasher
@@ -32,7 +31,7 @@ from tests.factories import (
     TurnStepFactory,
     UserFactory,
 )
-from tests.servers import SESSION, AppServer, RedisServer, production_env, redis_answers
+from tests.servers import SESSION, AppServer, RedisServer, postgresql_database_url, production_env, redis_answers
 
 PASSWORD = "two-servers-one-student"
 WRITE_RATE = 10  # per minute, per student: low enough to exceed in the test
@@ -63,21 +62,12 @@ def redis_url(postgresql_only) -> Iterator[str]:
         redis.stop()
 
 
-def database_url() -> str:
-    """The pytest-django test database, as a DATABASE_URL the servers can use."""
-    s = connection.settings_dict
-    auth = quote(s["USER"] or "", safe="")
-    if s["PASSWORD"]:
-        auth += ":" + quote(s["PASSWORD"], safe="")
-    return f"postgres://{auth}@{s['HOST'] or '127.0.0.1'}:{s['PORT'] or 5432}/{s['NAME']}"
-
-
 @pytest.fixture(scope="module")
 def servers(postgresql_only, redis_url) -> Iterator[tuple[AppServer, AppServer]]:
     """Servers A and B: same database, same Redis, nothing else in common (started once for the module)."""
     prefix = f"scale-out-{secrets.token_hex(4)}"
     env = production_env(
-        DATABASE_URL=database_url(),
+        DATABASE_URL=postgresql_database_url(),
         REDIS_URL=redis_url,
         CACHE_KEY_PREFIX=prefix,
         API_WRITE_RATE=f"{WRITE_RATE}/minute",

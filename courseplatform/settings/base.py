@@ -133,13 +133,19 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # --- Cache ------------------------------------------------------------------
 # Redis when REDIS_URL is set (shared by every app server: cached content and
 # rate-limit counters); otherwise a local-memory cache for a single process.
+# Redis is optional at run time: while it is unreachable every cache call is a
+# miss (courseplatform.cache), so pages and the API answer from the database and
+# rate limits fail open. Short socket timeouts keep an unreachable Redis from
+# stalling requests; redis-py reconnects by itself once it is back.
 REDIS_URL = os.environ.get("REDIS_URL", "").strip()
+REDIS_TIMEOUT = float(os.environ.get("REDIS_TIMEOUT", "0.5"))
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "courseplatform.cache.ResilientRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "softsynced"),
+            "OPTIONS": {"socket_connect_timeout": REDIS_TIMEOUT, "socket_timeout": REDIS_TIMEOUT},
         }
     }
 else:
