@@ -2,8 +2,10 @@
 
 from collections.abc import Callable
 
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.template.loader import render_to_string
+from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.utils.translation import gettext as _
 
 from courseplatform.api.jsonguard import CONTROL_CHARACTERS
@@ -46,3 +48,50 @@ class FormControlCharacterMiddleware:
                     "Remove it and send the form again.") % {"field": CONTROL_CHARACTERS.sub("?", field)}
         html = render_to_string("400.html", {"message": message, "field": field}, request=request)
         return HttpResponse(html, status=400)
+
+
+# Paths whose answers are always per client: the API and allauth headless.
+PRIVATE_PREFIXES = ("/api/", "/_allauth/")
+SHAREABLE = frozenset({"public", "max-age", "s-maxage"})
+
+
+def content_security_policy() -> str:
+    return "; ".join(f"{name} {' '.join(sources)}".strip() for name, sources in settings.CONTENT_SECURITY_POLICY.items())
+
+
+class SecurityHeadersMiddleware:
+    """Content-Security-Policy, Permissions-Policy, and no shared caching of anyone's own pages.
+
+    A small middleware rather than django-csp: the policy is one fixed header
+    (no inline script is left to need a nonce: every script is a static file,
+    the API docs' init script included), so a dependency would add nothing.
+
+    - `Content-Security-Policy` (settings.CONTENT_SECURITY_POLICY): scripts only
+      from this site, never inline; the browser tests fail on a violation.
+    - `Permissions-Policy` (settings.PERMISSIONS_POLICY): no camera, microphone,
+      location and the like for any page.
+    - `Cache-Control: private, no-store` on every API and allauth headless answer
+      and on every page a signed-in person gets: no proxy or shared cache keeps
+      a copy, and the browser does not keep one on disk after logout.
+    - `Vary: Cookie, X-Session-Token`: a response depends on who asks, by either way of asking.
+
+    Static files are answered by WhiteNoise before this runs, and keep their long cache.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
+        self.get_response = get_response
+        self.csp = content_security_policy()
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        response.setdefault("Content-Security-Policy", self.csp)
+        response.setdefault("Permissions-Policy", settings.PERMISSIONS_POLICY)
+        patch_vary_headers(response, ("Cookie", "X-Session-Token"))
+        user = getattr(request, "user", None)
+        if request.path.startswith(PRIVATE_PREFIXES) or (user is not None and user.is_authenticated):
+            # Whatever a view said about caching, an answer for one person is kept by no one else.
+            kept = [part.strip() for part in response.headers.get("Cache-Control", "").split(",")
+                    if part.strip() and part.split("=")[0].strip().lower() not in SHAREABLE]
+            response.headers["Cache-Control"] = ", ".join(kept)
+            patch_cache_control(response, private=True, no_store=True)
+        return response

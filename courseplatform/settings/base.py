@@ -57,6 +57,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # CSP, Permissions-Policy, Cache-Control and Vary on every answer but static files.
+    "courseplatform.middleware.SecurityHeadersMiddleware",
     # Oversized or deeply nested JSON bodies (API and allauth headless) are refused before any view.
     "courseplatform.api.middleware.JSONBodyGuardMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -89,6 +91,28 @@ TEMPLATES = [
         },
     },
 ]
+
+# --- Security headers (courseplatform.middleware.SecurityHeadersMiddleware) -----
+# Scripts only from this site and never inline (no 'unsafe-inline' for scripts:
+# templates load static files; the API docs use drf-spectacular's split view).
+# Inline styles stay allowed: the progress bars' widths and the Swagger UI page use them.
+CONTENT_SECURITY_POLICY = {
+    "default-src": ["'self'"],
+    "script-src": ["'self'"],
+    "style-src": ["'self'", "'unsafe-inline'"],
+    "img-src": ["'self'", "data:", *env_list("CSP_MEDIA_SOURCES")],
+    "media-src": ["'self'", *env_list("CSP_MEDIA_SOURCES")],
+    "font-src": ["'self'"],
+    "connect-src": ["'self'"],
+    "object-src": ["'none'"],
+    "base-uri": ["'self'"],
+    "form-action": ["'self'"],
+    "frame-ancestors": ["'none'"],
+}
+PERMISSIONS_POLICY = (
+    "accelerometer=(), camera=(), display-capture=(), geolocation=(), gyroscope=(), magnetometer=(), "
+    "microphone=(), payment=(), usb=()"
+)
 
 # --- Database ---------------------------------------------------------------
 # SQLite in WAL mode with a busy timeout by default, so `make run` needs no
