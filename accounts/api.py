@@ -69,7 +69,7 @@ class MeView(APIView):
         operation_id="me_update", tags=["me"], summary="Change my profile",
         description="Send only the fields to change. Rules (lengths, allowed paths) are the web profile page's.",
         request=MeUpdateSerializer,
-        responses={200: MeSerializer, **error_responses(400, 401, 403, 409, 415, 422, 429)},
+        responses={200: MeSerializer, **error_responses(400, 401, 403, 409, 413, 415, 422, 429)},
         parameters=[IDEMPOTENCY_KEY, IDEMPOTENT_REPLAYED, RETRY_AFTER],
     )
     @idempotent

@@ -130,7 +130,8 @@ class ErrorDetailSerializer(serializers.Serializer):
     code = serializers.CharField(
         help_text="Machine-readable: invalid, parse_error, not_authenticated, authentication_failed, "
                   "permission_denied, track_locked, not_found, method_not_allowed, not_acceptable, "
-                  "unsupported_media_type, throttled, idempotency_key_reused, idempotency_in_progress."
+                  "unsupported_media_type, throttled, idempotency_key_reused, idempotency_in_progress, "
+                  "too_large, too_deep."
     )
     message = serializers.CharField(help_text="A sentence a person can read.")
     fields = serializers.DictField(
@@ -148,11 +149,13 @@ class ErrorSerializer(serializers.Serializer):
 
 
 ERROR_DESCRIPTIONS = {
-    400: "The request is malformed or a field is wrong; `fields` names each problem.",
+    400: "The request is malformed or a field is wrong; `fields` names each problem (a control character "
+         "or a number sent as text included). `too_deep`: JSON nested more than 32 deep.",
     401: "No valid session: send X-Session-Token (from the headless login) or a session cookie.",
     403: "Not allowed: a locked Extension Course (`track_locked`), or a missing CSRF token with cookie auth.",
     404: "No such object among your own data, no such page, or no endpoint at this path.",
     409: "A request with this Idempotency-Key is still running; retry after Retry-After seconds.",
+    413: "`too_large`: the body is larger than 2.5 MB.",
     415: "The body must be JSON (Content-Type: application/json).",
     422: "This Idempotency-Key was already used with a different method, path or body.",
     429: "Too many requests; retry after Retry-After seconds.",
@@ -170,4 +173,4 @@ def error_responses(*statuses: int) -> dict[int, OpenApiResponse]:
 
 
 READ_ERRORS = (401, 429)
-WRITE_ERRORS = (400, 401, 403, 409, 415, 422, 429)
+WRITE_ERRORS = (400, 401, 403, 409, 413, 415, 422, 429)
