@@ -24,12 +24,12 @@ How it stays true with many app servers and concurrent repeats:
    effect back) is unlocked, so the next repeat takes it over and runs the write.
 
 Only a write that ran is stored, as Stripe does it: a 2xx response. A request
-refused before it ran (a 400 from validation, 403 for a locked track, 404,
-409, 429 from a throttle) or that failed (5xx) has its effect rolled back and
-its record deleted (a crash leaves it unlocked, step 4), so the key is free: a retry once the cause is gone (the
-body fixed, the track unlocked, the rate window passed) runs for real.
-Throttles and authentication run before this decorator, so their refusals
-never reach a record at all.
+refused before it ran (400 from validation, 403 for a locked track, 404, 409)
+or that failed (5xx) has its effect rolled back and its record deleted (a
+crash leaves it unlocked instead, step 4), so the key is free: a retry once
+the cause is gone (the body fixed, the track unlocked) runs for real, even
+with a different body. Throttles (429) and authentication run before this
+decorator, so their refusals never reach a record at all.
 
 On SQLite, which has no row locks, the IMMEDIATE transactions the settings ask
 for serialize writers, so step 2's transaction waits for the first to finish.
