@@ -201,15 +201,17 @@ def idempotent(method: Callable[..., HttpResponseBase]) -> Callable[..., HttpRes
                 {KEY_HEADER: [_("Use 1 to 255 visible ASCII characters, for example a UUID.")]}
             )
         digest = fingerprint(request)  # parses the body: malformed JSON is a 400 before anything is stored
-        for _attempt in range(3):
+        deadline = time.monotonic() + _config()["WAIT_SECONDS"]
+        while True:
             record = _claim(request=request, key=key, digest=digest)
             if record.fingerprint != digest:
                 raise IdempotencyKeyReused()
             try:
                 return _run_once(view, record, lambda: method(view, request, *args, **kwargs))
             except _Released:
-                continue
-        raise IdempotencyInProgress()
+                # The request this one waited for was refused and freed the key: claim it afresh.
+                if time.monotonic() >= deadline:
+                    raise IdempotencyInProgress() from None
 
     return wrapper
 

@@ -293,3 +293,22 @@ def test_a_repeat_that_waits_too_long_is_409_with_retry_after(settings, monkeypa
     assert error_of(conflict)["code"] == "idempotency_in_progress"
     assert conflict["Retry-After"] == "1"
     assert SkillSnapshot.objects.filter(user=student).count() == 1
+
+
+@needs_postgresql
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_repeats_of_a_refused_request_are_each_answered_and_store_nothing(slow_snapshots):
+    add_lesson3()
+    student = UserFactory()
+
+    def send():
+        client = APIClient()
+        client.force_authenticate(student)
+        return post_snapshot(client, "refused-key", {"ratings": ratings(technical=0)})
+
+    responses = _concurrently(4, send)
+
+    assert [r.status_code for r in responses] == [400] * 4
+    assert not any(r.has_header("Idempotent-Replayed") for r in responses)
+    assert not IdempotencyRecord.objects.filter(key="refused-key").exists()
+    assert not SkillSnapshot.objects.filter(user=student).exists()
