@@ -10,13 +10,14 @@ from rest_framework.views import APIView
 from accounts.models import ProducerPath
 from accounts.services import DEFINITION_OF_SUCCESS_MAX_LENGTH, DISPLAY_NAME_MAX_LENGTH, profile_update
 from courseplatform.api.errors import READ_ERRORS, RETRY_AFTER, error_responses
+from courseplatform.api.fields import StrictCharField
 from courseplatform.api.idempotency import IDEMPOTENCY_KEY, IDEMPOTENT_REPLAYED, idempotent
 
 PRODUCER_PATHS = ["", *ProducerPath.values]
 
 
 @extend_schema_field({"type": "string", "enum": PRODUCER_PATHS})
-class ProducerPathField(serializers.CharField):
+class ProducerPathField(StrictCharField):
     """A producer path, or "" for not chosen yet; which values are allowed is the service's rule."""
 
     def __init__(self, **kwargs):
@@ -41,11 +42,11 @@ class MeSerializer(serializers.Serializer):
 class MeUpdateSerializer(serializers.Serializer):
     """The fields a student may change; anything else sent (points, e-mail, staff flags) is ignored."""
 
-    display_name = serializers.CharField(
+    display_name = StrictCharField(
         required=False, allow_blank=True, trim_whitespace=False,
         help_text=f"At most {DISPLAY_NAME_MAX_LENGTH} characters; surrounding spaces are dropped.",
     )
-    definition_of_success = serializers.CharField(
+    definition_of_success = StrictCharField(
         required=False, allow_blank=True, trim_whitespace=False,
         help_text=f"At most {DEFINITION_OF_SUCCESS_MAX_LENGTH} characters; surrounding spaces are dropped.",
     )
@@ -68,7 +69,7 @@ class MeView(APIView):
         operation_id="me_update", tags=["me"], summary="Change my profile",
         description="Send only the fields to change. Rules (lengths, allowed paths) are the web profile page's.",
         request=MeUpdateSerializer,
-        responses={200: MeSerializer, **error_responses(400, 401, 403, 409, 415, 422, 429)},
+        responses={200: MeSerializer, **error_responses(400, 401, 403, 409, 413, 415, 422, 429)},
         parameters=[IDEMPOTENCY_KEY, IDEMPOTENT_REPLAYED, RETRY_AFTER],
     )
     @idempotent

@@ -20,10 +20,11 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.csrf import csrf_protect
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET
 
 from accounts.services import profile_update
 from courseplatform.forms import apply_service_errors
+from courseplatform.middleware import service_checks_text
 from lessons import selectors as lesson_selectors
 from lessons import services as lesson_services
 from lessons.models import Lesson
@@ -172,6 +173,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     return render(request, "assessments/dashboard.html", context)
 
 
+@service_checks_text
 @csrf_protect
 @keeps_unsaved_text(back=_answers_back, restore=_restore_answers)
 @with_lesson
@@ -225,7 +227,8 @@ def _turn_context(request: HttpRequest, lesson: Lesson, **forms) -> dict:
         "sliders": sliders,
         "rating_form": forms.get("rating_form"),
         "success_form": forms.get("success_form") or SuccessForm(
-            initial={"definition_of_success": request.user.definition_of_success}
+            initial={"definition_of_success": request.session.pop(SUCCESS_KEPT, None)
+                     or request.user.definition_of_success}
         ),
         "unlocked_at_step": unlocked,
         "depth_rule": depth,
@@ -247,6 +250,7 @@ def _restore_nothing(request: HttpRequest, lesson: Lesson, data: dict) -> None:
     """Ratings are ten sliders: they are shown again at the student's last values."""
 
 
+@service_checks_text
 @csrf_protect
 @keeps_unsaved_text(back=_rate_back, restore=_restore_nothing)
 @with_lesson
@@ -273,6 +277,7 @@ def _reflection_back(lesson: Lesson, *, number: int) -> str:
     return _turn_url(lesson, f"step-{number}")
 
 
+@service_checks_text
 @csrf_protect
 @keeps_unsaved_text(back=_reflection_back, restore=_restore_reflection)
 @with_lesson
@@ -291,8 +296,21 @@ def turn_reflection(request: HttpRequest, lesson: Lesson, number: int) -> HttpRe
     return render(request, "assessments/turn.html", context, status=400)
 
 
-@login_required
-@require_POST
+SUCCESS_KEPT = "unsaved_definition_of_success"
+
+
+def _success_back(lesson: Lesson) -> str:
+    goals = next((s for s in selectors.turn_definition(lesson=lesson).steps if s.kind == TurnStep.Kind.GOALS), None)
+    return _turn_url(lesson, f"step-{goals.number}" if goals else "")
+
+
+def _restore_success(request: HttpRequest, lesson: Lesson, data: dict) -> None:
+    """The definition typed on a goals step has no draft box: the session keeps it for the form."""
+    request.session[SUCCESS_KEPT] = data.get("definition_of_success", "")
+
+
+@csrf_protect
+@keeps_unsaved_text(back=_success_back, restore=_restore_success)
 @with_lesson
 def turn_success(request: HttpRequest, lesson: Lesson) -> HttpResponse:
     """Save the definition of success from a goals step to the profile."""
@@ -310,8 +328,12 @@ def turn_success(request: HttpRequest, lesson: Lesson) -> HttpResponse:
     return render(request, "assessments/turn.html", context, status=400)
 
 
-@login_required
-@require_POST
+def _complete_back(lesson: Lesson) -> str:
+    return _turn_url(lesson, "complete")
+
+
+@csrf_protect
+@keeps_unsaved_text(back=_complete_back, restore=_restore_nothing)
 @with_lesson
 def turn_complete(request: HttpRequest, lesson: Lesson) -> HttpResponse:
     the_turn = selectors.turn_get(lesson=lesson)

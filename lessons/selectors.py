@@ -13,16 +13,36 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 
 from accounts.models import User
+from courseplatform.errors import DomainError
 
 from .models import FAQ, Lesson, LessonProgress, Module, QuickReference, Section, Track, TrackUnlock
 
 
-class TrackLocked(Exception):
-    """The student asked for an Extension Course they have not unlocked yet."""
+class TrackLocked(DomainError):
+    """The student asked for an Extension Course they have not unlocked yet.
+
+    The API answers 403 `track_locked` with the track and the points still
+    needed; the web shows the lock page (lessons.views.with_lesson).
+    """
+
+    status = 403
+    code = "track_locked"
 
     def __init__(self, track: Track):
         super().__init__(track.slug)
         self.track = track
+
+    def message_for(self, user) -> str:
+        balance = getattr(user, "depth_points", 0) or 0
+        return _("%(title)s unlocks at %(threshold)d Depth points; you have %(balance)d.") % {
+            "title": self.track.title, "threshold": self.track.unlock_threshold, "balance": balance,
+        }
+
+    def extra_for(self, user) -> dict:
+        track = self.track
+        balance = getattr(user, "depth_points", 0) or 0
+        return {"track": {"slug": track.slug, "title": track.title, "unlock_threshold": track.unlock_threshold,
+                          "points_needed": track.points_needed(balance)}}
 
 
 @dataclass

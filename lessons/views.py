@@ -71,9 +71,12 @@ def track_detail(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 def guide_response(request: HttpRequest, lesson, *, overrides: dict | None = None, status: int = 200) -> HttpResponse:
-    """The Guide page; `overrides` replaces sections' blocks (a form sent back with its errors)."""
+    """The Guide page; `overrides` replaces sections' blocks (a form sent back with its errors).
+
+    A refused form (`overrides` given) writes nothing, not even the lesson's start.
+    """
     guide = selectors.lesson_guide(user=request.user, lesson=lesson)
-    if guide.progress is None:
+    if guide.progress is None and overrides is None:
         # Opening a lesson starts it (never a draft preview: see the service).
         guide.progress = services.progress_start(user=request.user, lesson=lesson)
     section_data = section_data_for(request.user, lesson, guide.sections)

@@ -12,20 +12,8 @@ skipped, as is it when no Redis answers on 6379 and `redis-server` cannot be sta
 
 from __future__ import annotations
 
-import json
-import os
 import secrets
-import shutil
-import socket
-import subprocess
-import sys
-import time
-import urllib.error
-import urllib.request
 from collections.abc import Iterator
-from dataclasses import dataclass
-from pathlib import Path
-from urllib.parse import quote
 
 import pytest
 from django.contrib.auth.hashers import PBKDF2PasswordHasher
@@ -43,36 +31,13 @@ from tests.factories import (
     TurnStepFactory,
     UserFactory,
 )
+from tests.servers import SESSION, AppServer, RedisServer, postgresql_database_url, production_env, redis_answers
 
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
 PASSWORD = "two-servers-one-student"
 WRITE_RATE = 10  # per minute, per student: low enough to exceed in the test
-LOGIN = "/_allauth/app/v1/auth/login"
-SESSION = "/_allauth/app/v1/auth/session"
 
 
 # --- Infrastructure ----------------------------------------------------------------------
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def answers(port: int) -> bool:
-    with socket.socket() as sock:
-        sock.settimeout(0.5)
-        return sock.connect_ex(("127.0.0.1", port)) == 0
-
-
-def redis_answers(port: int) -> bool:
-    try:
-        with socket.create_connection(("127.0.0.1", port), timeout=1) as sock:
-            sock.sendall(b"PING\r\n")
-            return sock.recv(16).startswith(b"+PONG")
-    except OSError:
-        return False
 
 
 @pytest.fixture(scope="module")
@@ -88,108 +53,27 @@ def redis_url(postgresql_only) -> Iterator[str]:
     if redis_answers(6379):
         yield "redis://127.0.0.1:6379/0"
         return
-    binary = shutil.which("redis-server")
-    if binary is None:
-        pytest.skip("Scale-out needs Redis: none answers on 127.0.0.1:6379 and redis-server is not installed.")
-    port = free_port()
-    process = subprocess.Popen(
-        [binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )
+    redis = RedisServer()
     try:
-        deadline = time.monotonic() + 10
-        while not redis_answers(port):
-            if process.poll() is not None or time.monotonic() > deadline:
-                pytest.skip("Scale-out needs Redis: none answers on 6379 and redis-server did not start.")
-            time.sleep(0.1)
-        yield f"redis://127.0.0.1:{port}/0"
+        if not redis.start():
+            pytest.skip("Scale-out needs Redis: none answers on 127.0.0.1:6379 and redis-server could not start.")
+        yield redis.url
     finally:
-        process.terminate()
-        process.wait(timeout=10)
-
-
-def database_url() -> str:
-    """The pytest-django test database, as a DATABASE_URL the servers can use."""
-    s = connection.settings_dict
-    auth = quote(s["USER"] or "", safe="")
-    if s["PASSWORD"]:
-        auth += ":" + quote(s["PASSWORD"], safe="")
-    return f"postgres://{auth}@{s['HOST'] or '127.0.0.1'}:{s['PORT'] or 5432}/{s['NAME']}"
-
-
-@dataclass
-class Response:
-    status: int
-    headers: dict[str, str]
-    body: dict
-
-
-class AppServer:
-    """`gunicorn courseplatform.wsgi` with production settings on a loopback port."""
-
-    def __init__(self, name: str, env: dict[str, str]):
-        self.name = name
-        self.port = free_port()
-        self.log = PROJECT_ROOT / "bench-results" / f"scale-out-{name}.log"
-        self.log.parent.mkdir(exist_ok=True)
-        self.process = subprocess.Popen(
-            [sys.executable, "-m", "gunicorn", "courseplatform.wsgi:application", "--bind", f"127.0.0.1:{self.port}",
-             "--workers", "2", "--log-level", "warning", "--error-logfile", str(self.log)],
-            cwd=PROJECT_ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT,
-        )
-
-    def wait(self, timeout: float = 45) -> None:
-        deadline = time.monotonic() + timeout
-        while not answers(self.port):
-            if self.process.poll() is not None or time.monotonic() > deadline:
-                raise AssertionError(f"server {self.name} did not start:\n{self.log.read_text() if self.log.exists() else ''}")
-            time.sleep(0.2)
-
-    def stop(self) -> None:
-        if self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait(timeout=5)
-
-    def request(self, method: str, path: str, body: dict | None = None, *, token: str | None = None,
-                headers: dict[str, str] | None = None) -> Response:
-        data = json.dumps(body).encode() if body is not None else None
-        request = urllib.request.Request(f"http://127.0.0.1:{self.port}{path}", data=data, method=method)
-        if data is not None:
-            request.add_header("Content-Type", "application/json")
-        if token:
-            request.add_header("X-Session-Token", token)
-        for name, value in (headers or {}).items():
-            request.add_header(name, value)
-        try:
-            with urllib.request.urlopen(request, timeout=30) as answer:  # noqa: S310 (loopback)
-                status, raw, head = answer.status, answer.read(), dict(answer.headers)
-        except urllib.error.HTTPError as error:
-            status, raw, head = error.code, error.read(), dict(error.headers)
-        return Response(status, head, json.loads(raw) if raw else {})
+        redis.stop()
 
 
 @pytest.fixture(scope="module")
 def servers(postgresql_only, redis_url) -> Iterator[tuple[AppServer, AppServer]]:
     """Servers A and B: same database, same Redis, nothing else in common (started once for the module)."""
     prefix = f"scale-out-{secrets.token_hex(4)}"
-    env = {k: v for k, v in os.environ.items() if not k.startswith("DJANGO_")}
-    env.update(
-        DJANGO_SETTINGS_MODULE="courseplatform.settings.production",
-        DJANGO_SECRET_KEY=secrets.token_urlsafe(50),
-        DJANGO_ALLOWED_HOSTS="127.0.0.1",
-        DJANGO_SECURE_SSL_REDIRECT="false",
-        DJANGO_LOG_LEVEL="ERROR",
-        DATABASE_URL=database_url(),
+    env = production_env(
+        DATABASE_URL=postgresql_database_url(),
         REDIS_URL=redis_url,
         CACHE_KEY_PREFIX=prefix,
         API_WRITE_RATE=f"{WRITE_RATE}/minute",
         API_READ_RATE="1000/minute",
     )
-    pair = (AppServer("a", env), AppServer("b", env))
+    pair = (AppServer("scale-out-a", env), AppServer("scale-out-b", env))
     try:
         for server in pair:
             server.wait()
@@ -236,9 +120,7 @@ def course(transactional_db):
 
 
 def log_in(server: AppServer, email: str) -> str:
-    response = server.request("POST", LOGIN, {"email": email, "password": PASSWORD})
-    assert response.status == 200, response.body
-    return response.body["meta"]["session_token"]
+    return server.log_in(email, PASSWORD)
 
 
 # --- The walk ------------------------------------------------------------------------------

@@ -1,6 +1,7 @@
 """Serializers for the Your Turn API: separate ones for what is read and what is written.
 
-Write serializers only check the shape of a request (types, required keys);
+Write serializers only check the shape of a request (types, required keys; text
+fields are `StrictCharField`s, taking strings only);
 every rule (rating range, known categories, reflection length, word counts,
 points) is the services', so the web and the API answer the same.
 Read serializers render plain dicts built by `assessments.api.presenters`.
@@ -9,6 +10,7 @@ Read serializers render plain dicts built by `assessments.api.presenters`.
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from courseplatform.api.fields import StrictCharField
 from lessons.api import LESSON_STATES, ProgressSerializer, TrackSummarySerializer
 from lessons.models import Section
 
@@ -17,23 +19,13 @@ from ..models import MAX_RATING, MIN_RATING, TurnStep
 # --- Shared pieces ----------------------------------------------------------------------
 
 
-class TextField(serializers.CharField):
-    """Text exactly as sent: a number or list is refused (not turned into text), nothing is trimmed.
-
-    Limits and allowed characters are the services' rules, so web and API refuse alike.
-    """
-
-    default_error_messages = {"invalid": "Send text here, not a number or another kind of value."}
+class TextField(StrictCharField):
+    """Text exactly as sent (strings only, nothing trimmed); limits and characters are the services' rules."""
 
     def __init__(self, **kwargs):
         kwargs.setdefault("allow_blank", True)
         kwargs.setdefault("trim_whitespace", False)
         super().__init__(**kwargs)
-
-    def to_internal_value(self, data):
-        if not isinstance(data, str):
-            self.fail("invalid")
-        return data
 
 
 

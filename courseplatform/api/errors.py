@@ -12,7 +12,9 @@ services name them. Some codes carry one more key: `track_locked` has `track`.
 
 The handler (REST_FRAMEWORK["EXCEPTION_HANDLER"]) turns into this shape DRF's
 exceptions, Django's `ValidationError` raised by services (its message_dict
-keys become field names), `Http404`, `PermissionDenied` and `TrackLocked`.
+keys become field names), `Http404`, `PermissionDenied` and every
+`courseplatform.errors.DomainError` an app raises (e.g. `TrackLocked`), which
+supplies its own status, code, message and extra keys: the plumbing imports no app.
 Unknown paths under /api/ get it from `not_found` (the last URL pattern).
 """
 
@@ -30,6 +32,8 @@ from rest_framework import exceptions, serializers
 from rest_framework.response import Response
 from rest_framework.settings import api_settings
 from rest_framework.views import exception_handler as drf_exception_handler
+
+from courseplatform.errors import DomainError
 
 NON_FIELD = "non_field_errors"
 
@@ -80,29 +84,12 @@ def _first_message(fields: dict[str, list[str]]) -> str:
     return problems[0] if name == NON_FIELD else f"{name}: {problems[0]}"
 
 
-def _locked_response(exc, request) -> Response:
-    track = exc.track
-    user = getattr(request, "user", None)
-    balance = getattr(user, "depth_points", 0) or 0
-    needed = track.points_needed(balance)
-    message = _("%(title)s unlocks at %(threshold)d Depth points; you have %(balance)d.") % {
-        "title": track.title, "threshold": track.unlock_threshold, "balance": balance,
-    }
-    data = error_body(
-        status=403, code="track_locked", message=message,
-        track={"slug": track.slug, "title": track.title, "unlock_threshold": track.unlock_threshold,
-               "points_needed": needed},
-    )
-    return Response(data, status=403)
-
-
 def api_exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
     """REST_FRAMEWORK["EXCEPTION_HANDLER"]: every handled error in the one shape."""
-    # Imported here so that loading the API plumbing (accounts.api uses it) does not load lessons.
-    from lessons.selectors import TrackLocked
-
-    if isinstance(exc, TrackLocked):
-        return _locked_response(exc, context.get("request"))
+    if isinstance(exc, DomainError):
+        user = getattr(context.get("request"), "user", None)
+        data = error_body(status=exc.status, code=exc.code, message=exc.message_for(user), **exc.extra_for(user))
+        return Response(data, status=exc.status)
     if isinstance(exc, DjangoValidationError):
         # Services raise Django's ValidationError naming fields ("ratings.technical").
         detail = exc.message_dict if hasattr(exc, "error_dict") else {NON_FIELD: exc.messages}
@@ -143,7 +130,8 @@ class ErrorDetailSerializer(serializers.Serializer):
     code = serializers.CharField(
         help_text="Machine-readable: invalid, parse_error, not_authenticated, authentication_failed, "
                   "permission_denied, track_locked, not_found, method_not_allowed, not_acceptable, "
-                  "unsupported_media_type, throttled, idempotency_key_reused, idempotency_in_progress."
+                  "unsupported_media_type, throttled, idempotency_key_reused, idempotency_in_progress, "
+                  "too_large, too_deep."
     )
     message = serializers.CharField(help_text="A sentence a person can read.")
     fields = serializers.DictField(
@@ -161,11 +149,13 @@ class ErrorSerializer(serializers.Serializer):
 
 
 ERROR_DESCRIPTIONS = {
-    400: "The request is malformed or a field is wrong; `fields` names each problem.",
+    400: "The request is malformed or a field is wrong; `fields` names each problem (a control character "
+         "or a number sent as text included). `too_deep`: JSON nested more than 32 deep.",
     401: "No valid session: send X-Session-Token (from the headless login) or a session cookie.",
     403: "Not allowed: a locked Extension Course (`track_locked`), or a missing CSRF token with cookie auth.",
     404: "No such object among your own data, no such page, or no endpoint at this path.",
     409: "A request with this Idempotency-Key is still running; retry after Retry-After seconds.",
+    413: "`too_large`: the body is larger than 2.5 MB.",
     415: "The body must be JSON (Content-Type: application/json).",
     422: "This Idempotency-Key was already used with a different method, path or body.",
     429: "Too many requests; retry after Retry-After seconds.",
@@ -183,4 +173,4 @@ def error_responses(*statuses: int) -> dict[int, OpenApiResponse]:
 
 
 READ_ERRORS = (401, 429)
-WRITE_ERRORS = (400, 401, 403, 409, 415, 422, 429)
+WRITE_ERRORS = (400, 401, 403, 409, 413, 415, 422, 429)

@@ -20,13 +20,19 @@ How it stays true with many app servers and concurrent repeats:
 3. A repeat that cannot take the lock (the first is still running) polls for up
    to `WAIT_SECONDS`, then replays the stored response, or answers 409
    `idempotency_in_progress` with Retry-After.
-4. A record left without a response (its request failed with a 5xx, or its
-   server died mid-way, rolling the effect back) is unlocked, so the next
-   repeat takes it over and runs the write.
+4. A record left without a response (its server died mid-way, rolling the
+   effect back) is unlocked, so the next repeat takes it over and runs the write.
+
+Only a write that ran is stored, as Stripe does it: a 2xx response. A request
+refused before it ran (400 from validation, 403 for a locked track, 404, 409)
+or that failed (5xx) has its effect rolled back and its record deleted (a
+crash leaves it unlocked instead, step 4), so the key is free: a retry once
+the cause is gone (the body fixed, the track unlocked) runs for real, even
+with a different body. Throttles (429) and authentication run before this
+decorator, so their refusals never reach a record at all.
 
 On SQLite, which has no row locks, the IMMEDIATE transactions the settings ask
 for serialize writers, so step 2's transaction waits for the first to finish.
-Responses below 500 are stored (a 400 stays a 400 for that key); 5xx are not.
 """
 
 from __future__ import annotations
@@ -49,7 +55,7 @@ from rest_framework import exceptions, status
 from rest_framework.renderers import JSONRenderer
 from rest_framework.request import Request
 
-from accounts.models import IdempotencyRecord
+from courseplatform.models import IdempotencyRecord
 
 KEY_HEADER = "Idempotency-Key"
 REPLAYED_HEADER = "Idempotent-Replayed"
@@ -79,8 +85,19 @@ class _Busy(Exception):
 
 
 class _NotStored(Exception):
+    """The write did not run to a 2xx: roll its effect back and free the key."""
+
     def __init__(self, response: HttpResponseBase):
         self.response = response
+
+
+class _Released(Exception):
+    """The record was deleted while this repeat waited (the first was refused): claim the key again."""
+
+
+def is_stored(status_code: int) -> bool:
+    """Only responses of writes that ran (2xx) are kept and replayed."""
+    return 200 <= status_code < 300
 
 
 def _config() -> dict[str, Any]:
@@ -162,8 +179,8 @@ def _run_once(view, record: IdempotencyRecord, handler: Callable[[], HttpRespons
                 if locked.is_complete:
                     return _replay(locked)
                 response = _run_handler(view, handler)
-                if response.status_code >= 500:
-                    raise _NotStored(response)
+                if not is_stored(response.status_code):
+                    raise _NotStored(response)  # rolls back whatever the handler did
                 _store(locked, response)
                 return response
         except _Busy:
@@ -171,9 +188,10 @@ def _run_once(view, record: IdempotencyRecord, handler: Callable[[], HttpRespons
                 raise IdempotencyInProgress() from None
             time.sleep(_config()["POLL_SECONDS"])
         except _NotStored as not_stored:
+            IdempotencyRecord.objects.filter(pk=record.pk, response_status__isnull=True).delete()
             return not_stored.response
         except IdempotencyRecord.DoesNotExist:
-            raise IdempotencyInProgress() from None
+            raise _Released() from None
 
 
 def idempotent(method: Callable[..., HttpResponseBase]) -> Callable[..., HttpResponseBase]:
@@ -189,10 +207,17 @@ def idempotent(method: Callable[..., HttpResponseBase]) -> Callable[..., HttpRes
                 {KEY_HEADER: [_("Use 1 to 255 visible ASCII characters, for example a UUID.")]}
             )
         digest = fingerprint(request)  # parses the body: malformed JSON is a 400 before anything is stored
-        record = _claim(request=request, key=key, digest=digest)
-        if record.fingerprint != digest:
-            raise IdempotencyKeyReused()
-        return _run_once(view, record, lambda: method(view, request, *args, **kwargs))
+        deadline = time.monotonic() + _config()["WAIT_SECONDS"]
+        while True:
+            record = _claim(request=request, key=key, digest=digest)
+            if record.fingerprint != digest:
+                raise IdempotencyKeyReused()
+            try:
+                return _run_once(view, record, lambda: method(view, request, *args, **kwargs))
+            except _Released:
+                # The request this one waited for was refused and freed the key: claim it afresh.
+                if time.monotonic() >= deadline:
+                    raise IdempotencyInProgress() from None
 
     return wrapper
 

@@ -1,14 +1,77 @@
-"""Retry-After on allauth's 429 answers.
+"""Middleware for the JSON endpoints: ours under /api/ and allauth headless under /_allauth/.
 
-Sign-up and login (web and headless) are limited by allauth's own rate limits
-(ACCOUNT_RATE_LIMITS, counted in the cache), but allauth answers 429 without
-saying when to retry. This adds Retry-After: the longest window among the rates
-that apply to the action, after which every counter has certainly moved on.
+- `JSONBodyGuardMiddleware` refuses, before any view parses it, a JSON body
+  that is too big (413) or nested too deep (400).
+- `RateLimitRetryAfterMiddleware` adds Retry-After to allauth's 429 answers.
 """
 
 from collections.abc import Callable
 
-from django.http import HttpRequest, HttpResponse
+from django.conf import settings
+from django.core.exceptions import RequestDataTooBig
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.utils.translation import gettext as _
+
+from courseplatform.api.errors import error_body
+from courseplatform.api.jsonguard import MAX_DEPTH, nesting_depth_exceeds
+
+BODY_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+HEADLESS_PREFIX = "/_allauth/"
+
+
+def _is_json(request: HttpRequest) -> bool:
+    content_type = request.content_type or ""
+    return content_type == "application/json" or content_type.endswith("+json")
+
+
+def json_refusal(request: HttpRequest, *, status: int, code: str, message: str) -> JsonResponse:
+    """A refusal in the shape the client of that path reads: allauth's for /_allauth/, the API's elsewhere."""
+    if request.path.startswith(HEADLESS_PREFIX):
+        return JsonResponse({"status": status, "errors": [{"code": code, "message": message}]}, status=status)
+    return JsonResponse(error_body(status=status, code=code, message=message), status=status)
+
+
+class JSONBodyGuardMiddleware:
+    """Refuse oversized or deeply nested JSON bodies before any view reads them.
+
+    DRF's JSONParser reads the request stream itself, past Django's
+    DATA_UPLOAD_MAX_MEMORY_SIZE (which only `request.body` and forms enforce),
+    so a 20 MB JSON body was parsed and stored. Reading `request.body` here
+    applies the same cap as the forms have (413 `too_large`); the parsers then
+    read the buffered copy. Python's json parser recurses per level of
+    nesting, so a body nested ~1,000 deep raised RecursionError (a 500), in
+    allauth's anonymous login and sign-up too; it is refused (400 `too_deep`)
+    after a scan that does not recurse.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if request.method in BODY_METHODS and _is_json(request):
+            refusal = self.check(request)
+            if refusal is not None:
+                return refusal
+        return self.get_response(request)
+
+    @staticmethod
+    def check(request: HttpRequest) -> HttpResponse | None:
+        try:
+            body = request.body
+        except RequestDataTooBig:
+            limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+            return json_refusal(request, status=413, code="too_large", message=_(
+                "The request body is larger than %(limit)d bytes; send less."
+            ) % {"limit": limit})
+        if nesting_depth_exceeds(body, MAX_DEPTH):
+            return json_refusal(request, status=400, code="too_deep", message=_(
+                "The JSON body nests arrays and objects more than %(limit)d deep."
+            ) % {"limit": MAX_DEPTH})
+        try:
+            body.decode(request.encoding or "utf-8")
+        except (UnicodeDecodeError, LookupError):
+            return json_refusal(request, status=400, code="parse_error", message=_("The JSON body is not valid UTF-8."))
+        return None
 
 # Which allauth rate-limit actions guard which endpoint (path suffix).
 ACTIONS_BY_PATH = {
@@ -37,6 +100,12 @@ def retry_after_for(path: str) -> int:
 
 
 class RateLimitRetryAfterMiddleware:
+    """allauth limits sign-up and login (ACCOUNT_RATE_LIMITS) but answers 429 without saying when to retry.
+
+    This adds Retry-After: the longest window among the rates that apply to the
+    action, after which every counter has certainly moved on.
+    """
+
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
         self.get_response = get_response
 

@@ -6,6 +6,10 @@ counters. Rates are settings (REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"], scopes
 DRF's own classes do, so a settings override (tests, an emergency change)
 applies at once. A throttled request answers 429 with Retry-After.
 
+While Redis is unreachable the cache answers every read as a miss
+(courseplatform.cache), so a throttle finds no history and allows the request:
+rate limits fail open, with a warning in the log, rather than failing the API.
+
 Sign-up and login are allauth's views; ACCOUNT_RATE_LIMITS limits them (also
 in the cache) and `courseplatform.api.middleware` adds their Retry-After.
 """

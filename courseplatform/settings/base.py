@@ -47,6 +47,8 @@ INSTALLED_APPS = [
     "rest_framework",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    # The API plumbing's own rows (idempotency records) and commands.
+    "courseplatform",
     "accounts",
     "lessons",
     "assessments",
@@ -55,12 +57,18 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # CSP, Permissions-Policy, Cache-Control and Vary on every answer but static files.
+    "courseplatform.middleware.SecurityHeadersMiddleware",
+    # Oversized or deeply nested JSON bodies (API and allauth headless) are refused before any view.
+    "courseplatform.api.middleware.JSONBodyGuardMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Control characters in web forms are refused (a 400 page naming the field) before any view.
+    "courseplatform.middleware.FormControlCharacterMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
 ]
@@ -83,6 +91,28 @@ TEMPLATES = [
         },
     },
 ]
+
+# --- Security headers (courseplatform.middleware.SecurityHeadersMiddleware) -----
+# Scripts only from this site and never inline (no 'unsafe-inline' for scripts:
+# templates load static files; the API docs use drf-spectacular's split view).
+# Inline styles stay allowed: the progress bars' widths and the Swagger UI page use them.
+CONTENT_SECURITY_POLICY = {
+    "default-src": ["'self'"],
+    "script-src": ["'self'"],
+    "style-src": ["'self'", "'unsafe-inline'"],
+    "img-src": ["'self'", "data:", *env_list("CSP_MEDIA_SOURCES")],
+    "media-src": ["'self'", *env_list("CSP_MEDIA_SOURCES")],
+    "font-src": ["'self'"],
+    "connect-src": ["'self'"],
+    "object-src": ["'none'"],
+    "base-uri": ["'self'"],
+    "form-action": ["'self'"],
+    "frame-ancestors": ["'none'"],
+}
+PERMISSIONS_POLICY = (
+    "accelerometer=(), camera=(), display-capture=(), geolocation=(), gyroscope=(), magnetometer=(), "
+    "microphone=(), payment=(), usb=()"
+)
 
 # --- Database ---------------------------------------------------------------
 # SQLite in WAL mode with a busy timeout by default, so `make run` needs no
@@ -108,6 +138,10 @@ else:
             "CONN_HEALTH_CHECKS": True,
             "OPTIONS": {
                 "timeout": 20,
+                # Every atomic block takes the write lock when it begins, so concurrent
+                # writers queue for the busy timeout. A DEFERRED transaction that reads
+                # first cannot upgrade once another process has written and fails at once
+                # with "database is locked" (tests/test_sqlite_concurrency.py).
                 "transaction_mode": "IMMEDIATE",
                 "init_command": (
                     "PRAGMA journal_mode=WAL;"
@@ -123,13 +157,19 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # --- Cache ------------------------------------------------------------------
 # Redis when REDIS_URL is set (shared by every app server: cached content and
 # rate-limit counters); otherwise a local-memory cache for a single process.
+# Redis is optional at run time: while it is unreachable every cache call is a
+# miss (courseplatform.cache), so pages and the API answer from the database and
+# rate limits fail open. Short socket timeouts keep an unreachable Redis from
+# stalling requests; redis-py reconnects by itself once it is back.
 REDIS_URL = os.environ.get("REDIS_URL", "").strip()
+REDIS_TIMEOUT = float(os.environ.get("REDIS_TIMEOUT", "0.5"))
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "courseplatform.cache.ResilientRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "softsynced"),
+            "OPTIONS": {"socket_connect_timeout": REDIS_TIMEOUT, "socket_timeout": REDIS_TIMEOUT},
         }
     }
 else:
@@ -217,7 +257,8 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
-    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    # DRF's JSON parser, refusing control characters in strings (courseplatform.api.parsers).
+    "DEFAULT_PARSER_CLASSES": ["courseplatform.api.parsers.JSONParser"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 20,

@@ -8,9 +8,9 @@ import pytest
 from django.db import connection, connections
 from rest_framework.test import APIClient
 
-from accounts.models import IdempotencyRecord
 from assessments import services
 from assessments.models import PointsEntry, SkillSnapshot
+from courseplatform.models import IdempotencyRecord
 from tests.api.conftest import add_lesson3, error_of, ratings, words
 from tests.factories import UserFactory
 
@@ -78,13 +78,59 @@ def test_keys_belong_to_one_student(api_client, other_client, student, other_stu
     assert SkillSnapshot.objects.filter(user=other_student).count() == 1
 
 
-def test_a_stored_4xx_is_replayed_too(api_client, course):
-    first = post_snapshot(api_client, "bad", {"ratings": ratings(technical=0)})
-    again = post_snapshot(api_client, "bad", {"ratings": ratings(technical=0)})
+# --- Refused before it ran: nothing stored, the retry runs (as Stripe does it) -----------
 
-    assert first.status_code == again.status_code == 400
-    assert again.json() == first.json()
-    assert again["Idempotent-Replayed"] == "true"
+
+def test_a_400_is_not_stored_so_the_corrected_request_with_the_same_key_runs(api_client, student, course):
+    refused = post_snapshot(api_client, "fix-me", {"ratings": ratings(technical=0)})
+    again = post_snapshot(api_client, "fix-me", {"ratings": ratings(technical=0)})
+    corrected = post_snapshot(api_client, "fix-me", {"ratings": ratings(technical=2)})
+
+    assert refused.status_code == again.status_code == 400
+    assert not again.has_header("Idempotent-Replayed")  # answered afresh, not replayed
+    assert corrected.status_code == 201 and not corrected.has_header("Idempotent-Replayed")
+    assert post_snapshot(api_client, "fix-me", {"ratings": ratings(technical=2)})["Idempotent-Replayed"] == "true"
+    assert SkillSnapshot.objects.filter(user=student).count() == 1
+    assert IdempotencyRecord.objects.filter(key="fix-me").count() == 1
+
+
+def test_a_locked_track_403_is_not_stored_so_the_retry_after_unlocking_runs(api_client, student, course):
+    from lessons.services import track_unlock
+
+    url = f"/api/v1/lessons/{course.ext_lesson.slug}/your-turn/reflections/1/"
+    locked = api_client.put(url, {"text": words(3)}, format="json", HTTP_IDEMPOTENCY_KEY="wait-for-it")
+    track_unlock(user=student, track=course.extension)
+    retried = api_client.put(url, {"text": words(3)}, format="json", HTTP_IDEMPOTENCY_KEY="wait-for-it")
+
+    assert locked.status_code == 403 and error_of(locked)["code"] == "track_locked"
+    assert retried.status_code == 200 and not retried.has_header("Idempotent-Replayed")
+    assert retried.json()["points_awarded"] == 5
+
+
+def test_a_404_is_not_stored_so_the_retry_after_publishing_runs(api_client, course):
+    url = f"/api/v1/lessons/{course.draft.slug}/progress/"
+    missing = api_client.put(url, {}, format="json", HTTP_IDEMPOTENCY_KEY="too-early")
+    course.draft.status = course.draft.Status.PUBLISHED
+    course.draft.save(update_fields=["status"])
+    retried = api_client.put(url, {}, format="json", HTTP_IDEMPOTENCY_KEY="too-early")
+
+    assert missing.status_code == 404
+    assert retried.status_code == 200 and retried.json()["state"] == "in_progress"
+
+
+def test_a_throttled_429_is_not_stored_so_the_retry_after_the_window_runs(api_client, student, course, settings):
+    from django.core.cache import cache
+
+    settings.REST_FRAMEWORK = {**settings.REST_FRAMEWORK,
+                               "DEFAULT_THROTTLE_RATES": {"api_read": "100/minute", "api_write": "1/minute"}}
+    assert post_snapshot(api_client, "first").status_code == 201
+    throttled = post_snapshot(api_client, "second", {"ratings": ratings(technical=2)})
+    cache.clear()  # the rate window has passed
+    retried = post_snapshot(api_client, "second", {"ratings": ratings(technical=2)})
+
+    assert throttled.status_code == 429
+    assert retried.status_code == 201 and not retried.has_header("Idempotent-Replayed")
+    assert SkillSnapshot.objects.filter(user=student).count() == 2
 
 
 def test_a_reflection_retried_pays_once_and_replays_the_points(api_client, student, course):
@@ -247,3 +293,22 @@ def test_a_repeat_that_waits_too_long_is_409_with_retry_after(settings, monkeypa
     assert error_of(conflict)["code"] == "idempotency_in_progress"
     assert conflict["Retry-After"] == "1"
     assert SkillSnapshot.objects.filter(user=student).count() == 1
+
+
+@needs_postgresql
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_repeats_of_a_refused_request_are_each_answered_and_store_nothing(slow_snapshots):
+    add_lesson3()
+    student = UserFactory()
+
+    def send():
+        client = APIClient()
+        client.force_authenticate(student)
+        return post_snapshot(client, "refused-key", {"ratings": ratings(technical=0)})
+
+    responses = _concurrently(4, send)
+
+    assert [r.status_code for r in responses] == [400] * 4
+    assert not any(r.has_header("Idempotent-Replayed") for r in responses)
+    assert not IdempotencyRecord.objects.filter(key="refused-key").exists()
+    assert not SkillSnapshot.objects.filter(user=student).exists()

@@ -9,7 +9,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.utils import timezone
 
-from accounts.models import IdempotencyRecord
+from courseplatform.models import IdempotencyRecord
 
 
 class Command(BaseCommand):
