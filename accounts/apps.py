@@ -6,6 +6,7 @@ class AccountsConfig(AppConfig):
     verbose_name = "Accounts"
 
     def ready(self) -> None:
-        # The account's own sections of "download my data"; lessons and
-        # assessments register theirs from their own AppConfig.ready().
-        from . import exports  # noqa: F401
+        # - exports: the account's own sections of "download my data"; lessons and
+        #   assessments register theirs from their own AppConfig.ready();
+        # - receivers: security events from allauth's and Django's signals.
+        from . import exports, receivers  # noqa: F401

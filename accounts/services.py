@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.exports import export_sections
 from accounts.models import ProducerPath, User
-from accounts.security import security_event
+from courseplatform.security import security_event
 
 DISPLAY_NAME_MAX_LENGTH = User._meta.get_field("display_name").max_length
 DEFINITION_OF_SUCCESS_MAX_LENGTH = User._meta.get_field("definition_of_success").max_length

@@ -10,8 +10,18 @@ from collections.abc import Callable
 
 from django.http import HttpRequest, HttpResponse
 
-# Which allauth rate-limit actions guard which endpoint (path suffix).
+from courseplatform.security import security_event
+
+# Which allauth rate-limit actions guard which endpoint (path suffix): headless
+# (/_allauth/app/v1/...) and the web pages (/accounts/...).
 ACTIONS_BY_PATH = {
+    "/accounts/login": ("login", "login_failed"),
+    "/accounts/signup": ("signup",),
+    "/accounts/password/reset": ("reset_password",),
+    "/accounts/password/change": ("change_password",),
+    "/accounts/email": ("manage_email",),
+    "/accounts/reauthenticate": ("reauthenticate",),
+    "/accounts/2fa/authenticate": ("login_failed",),
     "/auth/login": ("login", "login_failed"),
     "/auth/signup": ("signup",),
     "/auth/password/request": ("reset_password",),
@@ -44,4 +54,7 @@ class RateLimitRetryAfterMiddleware:
         response = self.get_response(request)
         if response.status_code == 429 and not response.has_header("Retry-After"):
             response["Retry-After"] = str(retry_after_for(request.path))
+            if not getattr(request, "security_event_logged", False):
+                # A lock-out by allauth's own view-level limits (the account adapter logs its own).
+                security_event("rate_limited", request=request, retry_after=int(response["Retry-After"]))
         return response
