@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
 
+from allauth.account.models import EmailAddress
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
@@ -392,13 +393,15 @@ def load_account(account: DemoAccount, *, tally: Tally) -> None:
     user_model = get_user_model()
     user = user_model.objects.filter(email__iexact=account.email).first()
     if user is None:
-        user_model.objects.create_user(
+        user = user_model.objects.create_user(
             email=account.email,
             password=DEMO_PASSWORD,
             display_name=account.display_name,
             is_staff=account.is_author,
             is_superuser=account.is_author,
         )
+        # Confirmed, so the demo logins work with ACCOUNT_EMAIL_VERIFICATION = "mandatory".
+        EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
         tally["created"] += 1
     elif account.is_author and not user.is_staff:
         user.is_staff = True
