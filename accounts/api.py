@@ -7,11 +7,13 @@ from django.contrib.sessions.backends.base import SessionBase
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiExample, OpenApiResponse, extend_schema, extend_schema_field
 from rest_framework import serializers, status
+from rest_framework.exceptions import Throttled
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.models import ProducerPath
+from accounts.ratelimit import password_check_allowed
 from accounts.services import (
     DEFINITION_OF_SUCCESS_MAX_LENGTH,
     DISPLAY_NAME_MAX_LENGTH,
@@ -124,6 +126,8 @@ class MeView(APIView):
     def delete(self, request: Request) -> Response:
         incoming = MeDeleteSerializer(data=request.data)
         incoming.is_valid(raise_exception=True)
+        if not password_check_allowed(request):
+            raise Throttled(wait=60)
         account_delete(user=request.user, password=incoming.validated_data["password"])
         _end_this_session(request)
         return Response(status=status.HTTP_204_NO_CONTENT)

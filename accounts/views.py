@@ -1,5 +1,6 @@
 """Account pages of our own; sign-up, log-in and the rest are allauth's views."""
 
+from allauth.core.internal.ratelimit import respond_429
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.mixins import LoginRequiredMixin
@@ -15,6 +16,7 @@ from django.views.decorators.cache import never_cache
 from django.views.generic import FormView
 
 from accounts.forms import AccountDeleteForm, ProfileForm
+from accounts.ratelimit import password_check_allowed
 from accounts.services import account_delete, account_export, profile_update
 
 
@@ -59,6 +61,8 @@ class ProfileDeleteView(LoginRequiredMixin, FormView):
     form_class = AccountDeleteForm
 
     def form_valid(self, form: AccountDeleteForm) -> HttpResponse:
+        if not password_check_allowed(self.request):
+            return respond_429(self.request)
         try:
             account_delete(user=self.request.user, password=form.cleaned_data["password"])
         except ValidationError as error:

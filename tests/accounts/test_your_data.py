@@ -293,3 +293,29 @@ def test_deleting_one_account_leaves_a_namesake_untouched(lesson3):
                          HTTP_X_SESSION_TOKEN=token).status_code == 204
 
     assert personal_rows(keep.pk)["snapshots"] == 1
+
+
+def test_guessing_the_password_on_the_delete_page_is_rate_limited(student_client, student, rate_limits):
+    answers = [student_client.post(reverse("profile_delete"), {"password": f"guess-{n}"}).status_code
+               for n in range(11)]
+    right = student_client.post(reverse("profile_delete"), {"password": DEFAULT_PASSWORD})
+
+    assert answers[:10] == [200] * 10
+    assert answers[10] == right.status_code == 429
+    assert int(right["Retry-After"]) > 0
+    assert User.objects.filter(pk=student.pk).exists()
+
+
+def test_guessing_the_password_through_the_api_is_rate_limited(student, rate_limits):
+    client = APIClient()
+    token = login_token(client, student.email)
+    for n in range(10):
+        assert client.delete("/api/v1/me/", {"password": f"guess-{n}"}, format="json",
+                             HTTP_X_SESSION_TOKEN=token).status_code == 400
+
+    response = client.delete("/api/v1/me/", {"password": DEFAULT_PASSWORD}, format="json", HTTP_X_SESSION_TOKEN=token)
+
+    assert response.status_code == 429
+    assert error_of(response)["code"] == "throttled"
+    assert int(response["Retry-After"]) > 0
+    assert User.objects.filter(pk=student.pk).exists()
