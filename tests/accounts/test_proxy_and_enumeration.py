@@ -5,6 +5,7 @@ logins by anyone locked out every login; and signing up with a taken address sai
 """
 
 import pytest
+from allauth.account.models import EmailAddress
 from django.contrib.auth import get_user_model
 from django.core import mail
 from django.urls import reverse
@@ -152,3 +153,20 @@ def test_the_demo_accounts_are_confirmed_so_they_log_in_with_mandatory_verificat
     response = login(client, "student@example.com", "producer-demo-1")
     assert response.status_code == 302
     assert response["Location"] == reverse("dashboard")
+
+
+def test_load_demo_confirms_the_address_of_a_demo_account_made_before_verification_was_mandatory(client, verification):
+    from django.core.management import call_command
+
+    from tests.factories import UserFactory
+
+    older = UserFactory(email="student@example.com")
+    older.set_password("producer-demo-1")
+    older.save()
+    EmailAddress.objects.create(user=older, email=older.email, verified=False, primary=True)
+
+    call_command("load_demo", verbosity=0)
+    call_command("load_demo", verbosity=0)  # idempotent
+
+    assert list(EmailAddress.objects.filter(user=older).values_list("verified", "primary")) == [(True, True)]
+    assert login(client, "student@example.com", "producer-demo-1").status_code == 302
