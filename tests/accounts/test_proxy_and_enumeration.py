@@ -8,11 +8,12 @@ import pytest
 from allauth.account.models import EmailAddress
 from django.contrib.auth import get_user_model
 from django.core import mail
+from django.core.management import call_command
 from django.urls import reverse
 from rest_framework.test import APIClient
 
 from tests.api.conftest import SIGNUP_URL
-from tests.factories import DEFAULT_PASSWORD
+from tests.factories import DEFAULT_PASSWORD, UserFactory
 from tests.test_settings import PRODUCTION, a_secret_key, clean_env, setting
 
 User = get_user_model()
@@ -146,8 +147,6 @@ def test_headless_sign_up_answers_the_same_for_a_taken_and_a_free_address(studen
 
 
 def test_the_demo_accounts_are_confirmed_so_they_log_in_with_mandatory_verification(client, verification):
-    from django.core.management import call_command
-
     call_command("load_demo", verbosity=0)
 
     response = login(client, "student@example.com", "producer-demo-1")
@@ -156,10 +155,6 @@ def test_the_demo_accounts_are_confirmed_so_they_log_in_with_mandatory_verificat
 
 
 def test_load_demo_confirms_the_address_of_a_demo_account_made_before_verification_was_mandatory(client, verification):
-    from django.core.management import call_command
-
-    from tests.factories import UserFactory
-
     older = UserFactory(email="student@example.com")
     older.set_password("producer-demo-1")
     older.save()
