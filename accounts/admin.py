@@ -1,9 +1,48 @@
+import logging
+
+from allauth.account.decorators import secure_admin_login
 from django.contrib import admin
+from django.contrib.admin.actions import delete_selected
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.shortcuts import redirect
 from django.utils.translation import gettext_lazy as _
 
 from accounts.forms import UserAdminChangeForm, UserAdminCreationForm
 from accounts.models import User
+from courseplatform.security import security_event
+
+# --- One door in ------------------------------------------------------------------------
+# The admin's own login form has no brute-force limit and no second factor.
+# /admin/login/ sends a visitor to allauth's login (with ?next=), where
+# ACCOUNT_RATE_LIMITS and allauth.mfa apply; a signed-in non-staff user gets 403.
+admin.site.login = secure_admin_login(admin.site.login)
+
+
+def _change_password_with_allauth(request, extra_context=None):
+    """The admin's password change checks the old password without a rate limit; allauth's limits it."""
+    return redirect("account_change_password")
+
+
+admin.site.password_change = _change_password_with_allauth
+
+
+@admin.action(permissions=["delete"], description=delete_selected.short_description)
+def logged_delete_selected(modeladmin, request, queryset):
+    """Django's "delete selected", plus a security event when it deletes several objects at once.
+
+    One deleted object writes a LogEntry with save(), which `accounts.receivers`
+    logs; several are written with bulk_create, which sends no signal.
+    """
+    count = queryset.count()
+    response = delete_selected(modeladmin, request, queryset)
+    if response is None and count > 1:  # None: deleted (otherwise the confirmation page)
+        security_event("admin_write", level=logging.INFO, user_id=request.user.pk, action="delete",
+                       content_type=f"{queryset.model._meta.app_label}.{queryset.model._meta.model_name}",
+                       count=count)
+    return response
+
+
+admin.site.add_action(logged_delete_selected, "delete_selected")
 
 
 @admin.register(User)

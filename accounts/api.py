@@ -1,14 +1,26 @@
 """`/api/v1/me/`: the student's own profile. Saving goes through `profile_update`,
-the same service the web profile page uses."""
+the same service the web profile page uses; export and deletion go through
+`account_export` and `account_delete`, as on `/profile/export/` and `/profile/delete/`."""
 
-from drf_spectacular.utils import extend_schema, extend_schema_field
-from rest_framework import serializers
+from django.contrib.auth import logout
+from django.contrib.sessions.backends.base import SessionBase
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiExample, OpenApiResponse, extend_schema, extend_schema_field
+from rest_framework import serializers, status
+from rest_framework.exceptions import Throttled
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.models import ProducerPath
-from accounts.services import DEFINITION_OF_SUCCESS_MAX_LENGTH, DISPLAY_NAME_MAX_LENGTH, profile_update
+from accounts.ratelimit import password_check_allowed
+from accounts.services import (
+    DEFINITION_OF_SUCCESS_MAX_LENGTH,
+    DISPLAY_NAME_MAX_LENGTH,
+    account_delete,
+    account_export,
+    profile_update,
+)
 from courseplatform.api.errors import READ_ERRORS, RETRY_AFTER, error_responses
 from courseplatform.api.fields import StrictCharField
 from courseplatform.api.idempotency import IDEMPOTENCY_KEY, IDEMPOTENT_REPLAYED, idempotent
@@ -56,6 +68,24 @@ class MeUpdateSerializer(serializers.Serializer):
     )
 
 
+class MeDeleteSerializer(serializers.Serializer):
+    password = serializers.CharField(
+        trim_whitespace=False, write_only=True, help_text="The password you log in with, to confirm it is you.",
+    )
+
+
+def _end_this_session(request: Request) -> None:
+    """Log out the session or mobile token that asked for the deletion.
+
+    Every other session already names a user that no longer exists, so none
+    of them authenticates again; this one is removed from the store too.
+    """
+    if isinstance(request.auth, SessionBase):  # X-Session-Token: DRF's `auth` is the token's session
+        request.auth.delete()
+    else:
+        logout(request._request)
+
+
 class MeView(APIView):
     @extend_schema(
         operation_id="me_retrieve", tags=["me"], summary="My profile",
@@ -78,3 +108,45 @@ class MeView(APIView):
         incoming.is_valid(raise_exception=True)
         user = profile_update(user=request.user, **incoming.validated_data)
         return Response(MeSerializer(user).data)
+
+    @extend_schema(
+        operation_id="me_destroy", tags=["me"], summary="Delete my account",
+        description=(
+            "Deletes the account and every personal row in it (profile, e-mail addresses, answers, snapshots, "
+            "reflections, completions, ledger, progress, unlocks), after checking the password. The session "
+            "token stops working at once (401). Nothing personal is kept. A wrong password is 400 naming "
+            "`password`; staff accounts are refused (400) and closed by another administrator."
+        ),
+        request=MeDeleteSerializer,
+        responses={204: OpenApiResponse(description="Deleted; this token no longer works."),
+                   **error_responses(400, 401, 403, 415, 429)},
+        parameters=[RETRY_AFTER],
+        examples=[OpenApiExample("Confirm with the password", value={"password": "my-long-password"},
+                                 request_only=True)],
+    )
+    def delete(self, request: Request) -> Response:
+        incoming = MeDeleteSerializer(data=request.data)
+        incoming.is_valid(raise_exception=True)
+        if not password_check_allowed(request):
+            raise Throttled(wait=60)
+        account_delete(user=request.user, password=incoming.validated_data["password"])
+        _end_this_session(request)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class MeExportView(APIView):
+    @extend_schema(
+        operation_id="me_export", tags=["me"], summary="Download everything held about me",
+        description=(
+            "One JSON object: `export` (format, version, exported_at) and one key per kind of record — "
+            "`profile`, `email_addresses`, `two_factor_authenticators`, `reading_progress`, `track_unlocks`, "
+            "`warmup_answers`, `snapshots` (with ratings), `reflections`, `turn_completions`, "
+            "`depth_points_ledger`, `reminders_sent`. The same file as the web's /profile/export/. "
+            "New keys may be added within v1."
+        ),
+        responses={200: OpenApiResponse(OpenApiTypes.OBJECT, description="Everything held about me."),
+                   **error_responses(*READ_ERRORS)},
+        parameters=[RETRY_AFTER],
+    )
+    def get(self, request: Request) -> Response:
+        return Response(account_export(user=request.user))

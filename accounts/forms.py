@@ -49,6 +49,17 @@ class ProfileForm(forms.Form):
         return {field: getattr(user, field) for field in cls.base_fields}
 
 
+class AccountDeleteForm(forms.Form):
+    """Only parses: whether the password is right is `account_delete`'s rule."""
+
+    password = forms.CharField(
+        label=_("Your password"),
+        strip=False,
+        help_text=_("To be sure it is you, type the password you log in with."),
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
+
+
 class UserAdminCreationForm(auth_forms.AdminUserCreationForm):
     """The admin's "add user" form: an e-mail address and a password, no username."""
 

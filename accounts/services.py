@@ -4,11 +4,17 @@ The web profile page (accounts.views) and the REST API (`PATCH /api/v1/me/`)
 both call these functions, so the rules live here and nowhere else.
 """
 
+import datetime
+from typing import Any
+
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from accounts.exports import export_sections
 from accounts.models import ProducerPath, User
+from courseplatform.security import security_event
 
 DISPLAY_NAME_MAX_LENGTH = User._meta.get_field("display_name").max_length
 DEFINITION_OF_SUCCESS_MAX_LENGTH = User._meta.get_field("definition_of_success").max_length
@@ -75,3 +81,60 @@ def profile_update(
         setattr(user, field, value)
     user.save(update_fields=list(changes))
     return user
+
+
+# --- Your data is yours: export and delete --------------------------------------------
+
+EXPORT_FORMAT = "softsynced-account-export"
+EXPORT_VERSION = 1
+
+
+def _jsonable(value: Any) -> Any:
+    """Datetimes and dates as ISO 8601 strings, so web and API answer the same bytes."""
+    if isinstance(value, datetime.datetime | datetime.date):
+        return value.isoformat()
+    if isinstance(value, dict):
+        return {str(key): _jsonable(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [_jsonable(item) for item in value]
+    return value
+
+
+def account_export(*, user: User) -> dict[str, Any]:
+    """Everything the platform holds about `user`, as one JSON-ready dict.
+
+    `export` describes the file (format, version, when); every other key is a
+    section registered with `accounts.exports.register_export_section` by the
+    app that owns the data. The number of queries does not grow with the rows.
+    """
+    data: dict[str, Any] = {
+        "export": {"format": EXPORT_FORMAT, "version": EXPORT_VERSION, "exported_at": timezone.now()},
+    }
+    for name, provider in export_sections().items():
+        data[name] = provider(user)
+    return _jsonable(data)
+
+
+@transaction.atomic
+def account_delete(*, user: User, password: str) -> None:
+    """Delete `user` and every row that is theirs, after checking their password.
+
+    Every personal row points at the user with `on_delete=CASCADE`, so they go
+    with it: profile, e-mail addresses, second factors, reading progress,
+    unlocks, warm-up answers, snapshots, reflections, completions, the Depth
+    points ledger. Sessions and mobile tokens stop working at once, since they
+    name a user that no longer exists; the caller ends the current one.
+
+    Raises `ValidationError({"password": [...]})` when the password is wrong,
+    and refuses staff accounts (another administrator removes those in the
+    admin, so the admin's history of their edits is not lost silently).
+    """
+    if user.is_staff or user.is_superuser:
+        raise ValidationError(
+            _("Staff accounts are closed by another administrator in the admin; your account is not deleted.")
+        )
+    if not password or not user.check_password(password):
+        raise ValidationError({"password": [_("That is not your password; your account is not deleted.")]})
+    user_id = user.pk
+    user.delete()
+    transaction.on_commit(lambda: security_event("account_deleted", user_id=user_id))

@@ -6,6 +6,9 @@ class AssessmentsConfig(AppConfig):
     verbose_name = "Your Turn and skills"
 
     def ready(self) -> None:
-        # The Guide page (lessons) asks registered providers for the data of
-        # section kinds it does not own, such as warm-up prompts and recalls.
-        from . import guide  # noqa: F401
+        # Registered at start-up, so the apps below never import this one:
+        # - guide: the Guide page (lessons) asks providers for the data of section
+        #   kinds it does not own, such as warm-up prompts and recalls;
+        # - exports: answers, snapshots, reflections, completions and the ledger
+        #   in "download my data" (accounts.exports).
+        from . import exports, guide  # noqa: F401

@@ -296,8 +296,9 @@ class SkillSnapshot(models.Model):
     framework = models.ForeignKey(SkillFramework, on_delete=models.PROTECT, null=True, related_name="snapshots")
     framework_name = models.CharField(max_length=120)
     turn = models.ForeignKey(Turn, on_delete=models.SET_NULL, null=True, blank=True, related_name="snapshots")
+    # An attempt goes only with its student's account (its Turn is PROTECTed), and its snapshots with it.
     attempt = models.ForeignKey(
-        TurnAttempt, on_delete=models.PROTECT, null=True, blank=True, related_name="snapshots"
+        TurnAttempt, on_delete=models.CASCADE, null=True, blank=True, related_name="snapshots"
     )
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
 

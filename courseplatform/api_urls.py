@@ -7,7 +7,7 @@ The last pattern answers every other /api/ path with a JSON 404.
 from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-from accounts.api import MeView
+from accounts.api import MeExportView, MeView
 from assessments.api import views as assessments_api
 from courseplatform.api.errors import not_found
 from lessons import api as lessons_api
@@ -16,6 +16,7 @@ app_name = "api"
 
 v1 = [
     path("me/", MeView.as_view(), name="me"),
+    path("me/export/", MeExportView.as_view(), name="me-export"),
     path("tracks/", lessons_api.TrackListView.as_view(), name="track-list"),
     path("tracks/<slug:slug>/", lessons_api.TrackDetailView.as_view(), name="track-detail"),
     path("lessons/<slug:slug>/", assessments_api.LessonDetailView.as_view(), name="lesson-detail"),

@@ -2,7 +2,7 @@
 
 - `JSONBodyGuardMiddleware` refuses, before any view parses it, a JSON body
   that is too big (413) or nested too deep (400).
-- `RateLimitRetryAfterMiddleware` adds Retry-After to allauth's 429 answers.
+- `RateLimitRetryAfterMiddleware` adds Retry-After to allauth's 429 answers (and logs them).
 """
 
 from collections.abc import Callable
@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from courseplatform.api.errors import error_body
 from courseplatform.api.jsonguard import MAX_DEPTH, nesting_depth_exceeds
+from courseplatform.security import security_event
 
 BODY_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 HEADLESS_PREFIX = "/_allauth/"
@@ -73,8 +74,17 @@ class JSONBodyGuardMiddleware:
             return json_refusal(request, status=400, code="parse_error", message=_("The JSON body is not valid UTF-8."))
         return None
 
-# Which allauth rate-limit actions guard which endpoint (path suffix).
+
+# Which allauth rate-limit actions guard which endpoint (path suffix): headless
+# (/_allauth/app/v1/...) and the web pages (/accounts/...).
 ACTIONS_BY_PATH = {
+    "/accounts/login": ("login", "login_failed"),
+    "/accounts/signup": ("signup",),
+    "/accounts/password/reset": ("reset_password",),
+    "/accounts/password/change": ("change_password",),
+    "/accounts/email": ("manage_email",),
+    "/accounts/reauthenticate": ("reauthenticate",),
+    "/accounts/2fa/authenticate": ("login_failed",),
     "/auth/login": ("login", "login_failed"),
     "/auth/signup": ("signup",),
     "/auth/password/request": ("reset_password",),
@@ -113,4 +123,7 @@ class RateLimitRetryAfterMiddleware:
         response = self.get_response(request)
         if response.status_code == 429 and not response.has_header("Retry-After"):
             response["Retry-After"] = str(retry_after_for(request.path))
+            if not getattr(request, "security_event_logged", False):
+                # A lock-out by allauth's own view-level limits (the account adapter logs its own).
+                security_event("rate_limited", request=request, retry_after=int(response["Retry-After"]))
         return response

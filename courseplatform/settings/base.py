@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "allauth",
     "allauth.account",
+    "allauth.mfa",
     "allauth.headless",
     "rest_framework",
     "drf_spectacular",
@@ -71,6 +72,11 @@ MIDDLEWARE = [
     "courseplatform.middleware.FormControlCharacterMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    # Staff sessions end after STAFF_IDLE_TIMEOUT idle; the admin needs a second
+    # factor with STAFF_REQUIRE_MFA; e-mail changes are atomic (accounts.middleware).
+    "accounts.middleware.StaffIdleTimeoutMiddleware",
+    "accounts.middleware.StaffRequireMFAMiddleware",
+    "accounts.middleware.EmailChangeGuardMiddleware",
 ]
 
 ROOT_URLCONF = "courseplatform.urls"
@@ -207,9 +213,14 @@ ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
 ACCOUNT_USER_MODEL_USERNAME_FIELD = None
 ACCOUNT_UNIQUE_EMAIL = True
-# "none", "optional" or "mandatory"; optional by default so a newcomer can try
-# the demo without a mail server.
-ACCOUNT_EMAIL_VERIFICATION = os.environ.get("ACCOUNT_EMAIL_VERIFICATION", "optional")
+# "none", "optional" or "mandatory". Mandatory by default: it is what lets
+# sign-up keep quiet about existing accounts (below) and stops anyone claiming
+# an address they cannot read. Without a mail server the confirmation link is
+# printed on the console; the demo accounts are confirmed by load_demo.
+ACCOUNT_EMAIL_VERIFICATION = os.environ.get("ACCOUNT_EMAIL_VERIFICATION", "mandatory")
+# Signing up with an address that has an account answers "check your e-mail",
+# exactly like a new one, and e-mails the owner a notice instead.
+ACCOUNT_PREVENT_ENUMERATION = True
 ACCOUNT_ADAPTER = "accounts.adapter.AccountAdapter"
 ACCOUNT_LOGOUT_ON_GET = False
 ACCOUNT_SESSION_REMEMBER = True
@@ -217,6 +228,28 @@ ACCOUNT_RATE_LIMITS = {
     "login_failed": "10/m/ip,5/5m/key",
     "signup": "20/m/ip",
 }
+
+# --- Staff accounts: second factor and idle timeout ------------------------------
+# allauth.mfa: an authenticator app (TOTP) and single-use recovery codes, for
+# anyone at /accounts/2fa/. STAFF_REQUIRE_MFA (on in production.py) keeps the
+# admin closed to staff without TOTP; off here so the demo author just logs in.
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+MFA_TOTP_ISSUER = "Soft Synced"
+STAFF_REQUIRE_MFA = env_bool("STAFF_REQUIRE_MFA", False)
+# A staff web session idle this long is logged out; students keep long sessions.
+STAFF_IDLE_TIMEOUT = timedelta(minutes=int(os.environ.get("STAFF_IDLE_TIMEOUT_MINUTES", "30")))
+
+# --- Behind a proxy -------------------------------------------------------------
+# TRUSTED_PROXY_COUNT: how many proxies (load balancers) in front of the app
+# append to X-Forwarded-For. 0 (the default) trusts no forwarded header: the
+# client is the peer that connected, and X-Forwarded-For / X-Forwarded-Proto
+# cannot be spoofed. With N > 0, allauth's rate limits count the address N hops
+# from the right of X-Forwarded-For, and X-Forwarded-Proto says whether the
+# client used HTTPS.
+TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
+ALLAUTH_TRUSTED_PROXY_COUNT = TRUSTED_PROXY_COUNT
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if TRUSTED_PROXY_COUNT > 0 else None
+
 HEADLESS_CLIENTS = ("app",)
 HEADLESS_ONLY = False
 # allauth's session-token strategy, looking a token up with one read instead of two.
@@ -320,9 +353,18 @@ SOFTSYNCED = {
 }
 
 # --- Logging --------------------------------------------------------------------
+# Security events (courseplatform.security) are one JSON object per line on
+# `softsynced.security`, at INFO and above, whatever DJANGO_LOG_LEVEL says.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "formatters": {"message": {"format": "%(message)s"}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler"},
+        "security": {"class": "logging.StreamHandler", "formatter": "message"},
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("DJANGO_LOG_LEVEL", "WARNING")},
+    "loggers": {
+        "softsynced.security": {"handlers": ["security"], "level": "INFO", "propagate": False},
+    },
 }

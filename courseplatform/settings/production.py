@@ -15,8 +15,8 @@ DEBUG = False
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", "localhost")
 
 # --- HTTPS and cookies ----------------------------------------------------------
-# Behind a TLS-terminating load balancer that sets X-Forwarded-Proto.
-SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# Behind a TLS-terminating load balancer, set TRUSTED_PROXY_COUNT (base.py): only
+# then is its X-Forwarded-Proto believed (SECURE_PROXY_SSL_HEADER).
 SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", True)
 SECURE_HSTS_SECONDS = int(os.environ.get("DJANGO_HSTS_SECONDS", str(60 * 60 * 24 * 365)))
 SECURE_HSTS_INCLUDE_SUBDOMAINS = True
@@ -24,3 +24,8 @@ SECURE_HSTS_PRELOAD = True
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True
+
+# --- Staff accounts -------------------------------------------------------------
+# The admin opens only for staff with an authenticator app (allauth.mfa);
+# STAFF_REQUIRE_MFA=0 turns it off, for example for a first setup.
+STAFF_REQUIRE_MFA = env_bool("STAFF_REQUIRE_MFA", True)

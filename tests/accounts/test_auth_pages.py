@@ -143,7 +143,7 @@ def test_password_reset_link_lets_you_choose_a_new_password(client, student):
     assert student.check_password("brand-new-groove-77")
 
 
-@pytest.mark.parametrize("url_name", ["account_change_password", "account_email"])
+@pytest.mark.parametrize("url_name", ["account_change_password", "account_email", "mfa_index"])
 def test_account_management_pages_use_the_site_layout(student_client, url_name):
     response = student_client.get(reverse(url_name))
 

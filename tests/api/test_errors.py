@@ -33,7 +33,7 @@ def test_a_form_encoded_body_is_415(api_client, course):
 
 
 def test_a_method_the_endpoint_lacks_is_405(api_client):
-    response = api_client.delete("/api/v1/me/")
+    response = api_client.post("/api/v1/me/", {}, format="json")
 
     assert response.status_code == 405
     assert error_of(response)["code"] == "method_not_allowed"

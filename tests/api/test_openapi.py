@@ -7,7 +7,7 @@ from django.core.management import call_command
 from django.test import Client
 
 V1_OPERATIONS = {
-    ("get", "/api/v1/me/"), ("patch", "/api/v1/me/"),
+    ("get", "/api/v1/me/"), ("patch", "/api/v1/me/"), ("delete", "/api/v1/me/"), ("get", "/api/v1/me/export/"),
     ("get", "/api/v1/tracks/"), ("get", "/api/v1/tracks/{slug}/"),
     ("get", "/api/v1/lessons/{slug}/"),
     ("put", "/api/v1/lessons/{slug}/progress/"),
@@ -62,7 +62,8 @@ def test_every_write_documents_the_idempotency_key_and_its_errors(db):
 
     for path, item in doc["paths"].items():
         for method, operation in item.items():
-            if method == "get":
+            if method == "get" or (method, path) == ("delete", "/api/v1/me/"):
+                # Deleting the account needs no key: once it ran, the token is gone and a retry answers 401.
                 continue
             names = {p["name"] for p in operation.get("parameters", [])}
             assert "Idempotency-Key" in names, (method, path)

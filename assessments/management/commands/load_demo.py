@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
 
+from allauth.account.models import EmailAddress
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
@@ -388,23 +389,42 @@ def load_turn(
 def load_account(account: DemoAccount, *, tally: Tally) -> None:
     """Create a demo login once; an existing account keeps its password and data.
 
-    The only thing enforced on an existing account is that the author can still
-    reach the admin, since that is what the demo author is for.
+    Two things are enforced on an existing account: the author can still reach
+    the admin, since that is what the demo author is for, and the demo address
+    is confirmed, so the login works with ACCOUNT_EMAIL_VERIFICATION = "mandatory".
     """
     user_model = get_user_model()
     user = user_model.objects.filter(email__iexact=account.email).first()
     if user is None:
-        user_model.objects.create_user(
+        user = user_model.objects.create_user(
             email=account.email,
             password=DEMO_PASSWORD,
             display_name=account.display_name,
             is_staff=account.is_author,
             is_superuser=account.is_author,
         )
+        EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
         tally["created"] += 1
-    elif account.is_author and not user.is_staff:
+        return
+    changed = False
+    if account.is_author and not user.is_staff:
         user.is_staff = True
         user.save(update_fields=["is_staff"])
-        tally["updated"] += 1
-    else:
-        tally["unchanged"] += 1
+        changed = True
+    if confirm_demo_address(user):
+        changed = True
+    tally["updated" if changed else "unchanged"] += 1
+
+
+def confirm_demo_address(user) -> bool:
+    """Make sure the demo login's own address is confirmed; True when a row was written."""
+    address = EmailAddress.objects.filter(user=user, email__iexact=user.email).first()
+    if address is None:
+        has_primary = EmailAddress.objects.filter(user=user, primary=True).exists()
+        EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=not has_primary)
+        return True
+    if not address.verified:
+        address.verified = True
+        address.save(update_fields=["verified"])
+        return True
+    return False
