@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.exports import export_sections
 from accounts.models import ProducerPath, User
 from courseplatform.security import security_event
+from courseplatform.text import text_problem
 
 DISPLAY_NAME_MAX_LENGTH = User._meta.get_field("display_name").max_length
 DEFINITION_OF_SUCCESS_MAX_LENGTH = User._meta.get_field("definition_of_success").max_length
@@ -40,7 +41,9 @@ def profile_update(
     changes: dict[str, object] = {}
     errors: dict[str, list[str]] = {}
 
-    if display_name is not None:
+    if display_name is not None and text_problem(display_name):
+        errors["display_name"] = [text_problem(display_name)]
+    elif display_name is not None:
         display_name = display_name.strip()
         if len(display_name) > DISPLAY_NAME_MAX_LENGTH:
             errors["display_name"] = [
@@ -50,7 +53,9 @@ def profile_update(
         else:
             changes["display_name"] = display_name
 
-    if definition_of_success is not None:
+    if definition_of_success is not None and text_problem(definition_of_success):
+        errors["definition_of_success"] = [text_problem(definition_of_success)]
+    elif definition_of_success is not None:
         definition_of_success = definition_of_success.strip()
         if len(definition_of_success) > DEFINITION_OF_SUCCESS_MAX_LENGTH:
             errors["definition_of_success"] = [
