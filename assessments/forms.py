@@ -13,7 +13,11 @@ from .models import MAX_RATING, MIN_RATING, SkillCategory, TurnStep
 
 
 class RatingForm(forms.Form):
-    """One 1–10 field per category, named `rating-<key>`."""
+    """One 1–10 field per category, named `rating-<key>`.
+
+    It only parses whole numbers: the range and a missing rating are
+    `snapshot_record`'s rules, refused in the same words as the API.
+    """
 
     def __init__(self, *args, categories: list[SkillCategory], **kwargs):
         super().__init__(*args, **kwargs)
@@ -21,17 +25,18 @@ class RatingForm(forms.Form):
         for category in categories:
             self.fields[f"rating-{category.slug}"] = forms.IntegerField(
                 label=category.name,
-                min_value=MIN_RATING,
-                max_value=MAX_RATING,
+                required=False,
                 help_text=category.description,
                 error_messages={
-                    "required": _("Rate %(name)s from 1 to 10.") % {"name": category.name},
-                    "invalid": _("Rate %(name)s with a whole number from 1 to 10.") % {"name": category.name},
+                    "invalid": _("Rate %(name)s with a whole number from %(min)d to %(max)d.")
+                    % {"name": category.name, "min": MIN_RATING, "max": MAX_RATING},
                 },
             )
 
     def ratings(self) -> dict[str, int]:
-        return {c.slug: self.cleaned_data[f"rating-{c.slug}"] for c in self.categories}
+        """The ratings sent; a category left empty is missing, for the service to name."""
+        values = {c.slug: self.cleaned_data.get(f"rating-{c.slug}") for c in self.categories}
+        return {slug: value for slug, value in values.items() if value is not None}
 
     @staticmethod
     def field_for(path: str) -> str | None:

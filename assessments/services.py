@@ -162,9 +162,9 @@ def prompt_answers_save(
     return list(PromptAnswer.objects.filter(user=user, section=section).select_related("category"))
 
 
-def _rating_error(slug: str) -> str:
-    return _("Rate %(slug)s with a whole number from %(min)d to %(max)d.") % {
-        "slug": slug,
+def _rating_error(name: str) -> str:
+    return _("Rate %(name)s with a whole number from %(min)d to %(max)d.") % {
+        "name": name,
         "min": MIN_RATING,
         "max": MAX_RATING,
     }
@@ -212,7 +212,7 @@ def snapshot_record(*, user: User, turn: Turn, ratings: Mapping[str, object]) ->
             continue
         value = ratings[category.slug]
         if isinstance(value, bool) or not isinstance(value, int) or not MIN_RATING <= value <= MAX_RATING:
-            errors[f"ratings.{category.slug}"] = [_rating_error(category.slug)]
+            errors[f"ratings.{category.slug}"] = [_rating_error(category.name)]
     if errors:
         raise ValidationError(errors)
 
