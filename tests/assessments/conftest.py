@@ -6,6 +6,7 @@ import pytest
 
 from assessments.models import TurnStep
 from lessons.models import Section
+from tests.assessments.doors import DOORS
 from tests.factories import (
     SPECTRUM,
     CategoryFactory,
@@ -58,3 +59,9 @@ def ratings(**overrides) -> dict[str, int]:
 def words(n: int, topic: str = "idea") -> str:
     """`n` different words: a reflection that meets the depth rule. Another `topic` gives another text."""
     return " ".join(f"{topic}{i}" for i in range(1, n + 1))
+
+
+@pytest.fixture(params=list(DOORS))
+def door(request, student):
+    """The student at one door, the web forms or the API (tests/assessments/doors.py): a test runs at each."""
+    return DOORS[request.param](student)

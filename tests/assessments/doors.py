@@ -4,14 +4,13 @@ A test takes the `door` fixture (parametrised "web" and "api") and sends the
 same input through each; every door answers an `Outcome` with what a person or
 client sees (status, the words shown, the fields named) and what it cost or paid
 (the student's Depth points before and after, read from the database).
-Import the fixture into a test module with `from tests.assessments.doors import door`.
+The fixture lives in tests/assessments/conftest.py.
 """
 
 import html
 import re
 from dataclasses import dataclass, field
 
-import pytest
 from django.test import Client
 from rest_framework.test import APIClient
 
@@ -120,9 +119,3 @@ class ApiDoor:
 
 
 DOORS = {"web": WebDoor, "api": ApiDoor}
-
-
-@pytest.fixture(params=list(DOORS))
-def door(request, student):
-    """The student at one door: the web forms or the API."""
-    return DOORS[request.param](student)

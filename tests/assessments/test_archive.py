@@ -22,7 +22,6 @@ from assessments.models import (
 )
 from lessons.models import Lesson, Section
 from tests.assessments.conftest import ratings, words
-from tests.assessments.doors import door  # noqa: F401 (fixture)
 from tests.factories import TurnStepFactory
 
 SLUG = "skills"

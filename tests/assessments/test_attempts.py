@@ -9,7 +9,7 @@ from rest_framework.test import APIClient
 
 from assessments.models import PointsEntry, Reflection, ReflectionVersion, SkillSnapshot, TurnAttempt
 from tests.assessments.conftest import ratings, words
-from tests.assessments.doors import door, page_text  # noqa: F401 (fixture)
+from tests.assessments.doors import page_text
 
 SLUG = "skills"
 THEN = "Then my chart leaned on craft " + words(12, "then")

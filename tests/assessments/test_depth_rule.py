@@ -6,7 +6,7 @@ import pytest
 from assessments import depth
 from assessments.models import PointsEntry, Reflection
 from tests.assessments.conftest import words
-from tests.assessments.doors import ApiDoor, WebDoor, door, page_text  # noqa: F401 (fixture)
+from tests.assessments.doors import ApiDoor, WebDoor, page_text
 from tests.factories import UserFactory
 
 SLUG = "skills"

@@ -16,8 +16,8 @@ from assessments.api.serializers import StepSerializer
 from assessments.models import PointsEntry, Reflection, Turn, TurnCompletion, TurnStep
 from lessons.models import Track
 from lessons.services import track_unlock
-from tests.assessments.conftest import ratings, words
-from tests.assessments.doors import DOORS, door  # noqa: F401 (fixture)
+from tests.assessments.conftest import words
+from tests.assessments.doors import DOORS
 from tests.factories import LessonFactory, TurnFactory, TurnStepFactory, UserFactory
 
 # The kind-specific objects of a step's API representation, by kind. A new kind

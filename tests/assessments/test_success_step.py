@@ -9,7 +9,6 @@ from django.core.management import call_command
 
 from assessments.models import PointsEntry, Reflection, TurnCompletion, TurnStep
 from tests.assessments.conftest import words
-from tests.assessments.doors import door  # noqa: F401 (fixture)
 
 LESSON_1 = "what-does-success-mean-to-you"
 TURN = f"/lessons/{LESSON_1}/your-turn/"
