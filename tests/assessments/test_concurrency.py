@@ -58,7 +58,10 @@ def test_ten_concurrent_completes_record_one_completion(student, course):
 
 def test_concurrent_reflections_on_two_steps_unlock_once(student, course):
     steps = [course.patterns, course.goals]
-    run_concurrently(10, lambda i: services.reflection_save(user=student, step=steps[i % 2], text=words(15)))
+    # Each step gets its own words: one text in both would be a copy of the other reflection (no points),
+    # paid or not depending on which transaction commits first.
+    run_concurrently(10, lambda i: services.reflection_save(user=student, step=steps[i % 2],
+                                                            text=words(15, f"step{i % 2}x")))
     student.refresh_from_db()
     assert student.depth_points == 30
     assert student.track_unlocks.count() == 1
