@@ -54,12 +54,7 @@ REFLECTIONS = [
 
 
 def _lessons_with_a_turn() -> list[Lesson]:
-    return list(
-        Lesson.objects.published()
-        .filter(turn__isnull=False)
-        .select_related("module__track", "turn")
-        .in_reading_order()
-    )
+    return list(Lesson.objects.published().filter(turn__isnull=False).select_related("module__track", "turn").in_reading_order())
 
 
 def _steps_of(lesson: Lesson) -> list[TurnStep]:

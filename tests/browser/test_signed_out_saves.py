@@ -15,8 +15,7 @@ pytestmark = pytest.mark.browser
 
 LESSON_2 = "how-learning-actually-works"
 DEFINITION = (
-    "Mixing two records a month for independent artists in my city, paid fairly, "
-    "with Sundays kept for my own strange ambient music."
+    "Mixing two records a month for independent artists in my city, paid fairly, with Sundays kept for my own strange ambient music."
 )
 
 

@@ -118,9 +118,7 @@ def forget_offline_failures(problems: Problems) -> None:
     problems.found[:] = [p for p in problems.found if "ERR_INTERNET_DISCONNECTED" not in p]
 
 
-def test_text_typed_offline_reaches_the_server_when_the_browser_is_back_online(
-    open_page, browser_problems, demo, make_student
-):
+def test_text_typed_offline_reaches_the_server_when_the_browser_is_back_online(open_page, browser_problems, demo, make_student):
     student = make_student()
     page = open_page(user=student)
     page.goto(TURN)
@@ -139,9 +137,7 @@ def test_text_typed_offline_reaches_the_server_when_the_browser_is_back_online(
     forget_offline_failures(browser_problems)
 
 
-def test_text_typed_offline_is_restored_from_the_device_when_the_page_is_opened_again(
-    open_page, browser_problems, demo, make_student
-):
+def test_text_typed_offline_is_restored_from_the_device_when_the_page_is_opened_again(open_page, browser_problems, demo, make_student):
     student = make_student()
     page = open_page(user=student)
     page.goto(TURN)
