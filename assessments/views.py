@@ -22,6 +22,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.csrf import csrf_protect
 from django.views.decorators.http import require_GET
 
+from accounts.owner import last_student_id
 from accounts.services import profile_update
 from courseplatform.forms import apply_service_errors
 from courseplatform.middleware import service_checks_text
@@ -89,23 +90,29 @@ def _turn_url(lesson: Lesson, anchor: str = "") -> str:
     return f"{url}#{anchor}" if anchor else url
 
 
-def keeps_unsaved_text(back: Callable[..., str], restore: Callable[..., None]):
+def keeps_unsaved_text(back: Callable[..., str], restore: Callable[..., str]):
     """For a form POST that saves what a student wrote: a signed-out save is never lost.
 
     Signed out, the POST's fields are kept in the session and the student is sent
     to log in, coming back to this URL. Signed in, a GET here (the way back from
-    the login page, or a reload) turns those kept fields into a server draft with
-    `restore(request, lesson, data, **kwargs)` and redirects to `back(lesson, **kwargs)`,
-    where the text stands in its box with one button to save it: never a 405.
+    the login page, or a reload) hands those kept fields to
+    `restore(request, lesson, data, **kwargs)` (which puts them back, e.g. as a
+    server draft, and returns what to tell the student) and redirects to
+    `back(lesson, **kwargs)`, with one button to save: never a 405.
+
+    Kept fields go back only to the student who wrote them: the browser's
+    `owner_cookie` names the last student signed in there, so on a shared
+    computer the next person to log in never sees them.
     """
 
     def decorate(view):
         @wraps(view)
         def wrapper(request: HttpRequest, slug: str, **kwargs) -> HttpResponse:
             if not request.user.is_authenticated:
-                if request.method == "POST":
+                owner = last_student_id(request)
+                if request.method == "POST" and owner is not None:
                     data = {k: v for k, v in request.POST.items() if k != "csrfmiddlewaretoken"}
-                    request.session[PENDING_KEY] = {"path": request.path, "data": data}
+                    request.session[PENDING_KEY] = {"path": request.path, "data": data, "owner": owner}
                 return redirect_to_login(request.path)
             if request.method == "GET":
                 return _restore_pending(request, slug, back, restore, **kwargs)
@@ -123,31 +130,32 @@ PENDING_KEY = "unsaved_post"
 
 @with_lesson
 def _restore_pending(request: HttpRequest, lesson: Lesson, back, restore, **kwargs) -> HttpResponse:
-    pending = request.session.get(PENDING_KEY)
-    if pending and pending.get("path") == request.path:
-        del request.session[PENDING_KEY]
+    pending = request.session.pop(PENDING_KEY, None)
+    if pending and pending.get("path") == request.path and pending.get("owner") == request.user.pk:
         try:
-            restore(request, lesson, pending.get("data", {}), **kwargs)
+            told = restore(request, lesson, pending.get("data", {}), **kwargs)
         except (ValidationError, Http404):
             messages.error(request, _("What you sent before signing in could not be kept: it was not valid."))
         else:
-            messages.warning(
-                request,
-                _("You were signed out before this was saved. Your text is back in its box: press Save to keep it."),
-            )
+            messages.warning(request, told)
     return redirect(back(lesson, **kwargs))
 
 
-def _restore_answers(request: HttpRequest, lesson: Lesson, data: dict, *, section_id: int) -> None:
+TEXT_IS_BACK = _("You were signed out before this was saved. Your text is back in its box: press Save to keep it.")
+
+
+def _restore_answers(request: HttpRequest, lesson: Lesson, data: dict, *, section_id: int) -> str:
     section = selectors.prompt_section_get(lesson=lesson, section_id=section_id)
     answers = [{"text": data.get(f"answer_{n}", ""), "category": data.get(f"category_{n}", "")}
                for n in range(1, section.answer_count + 1)]
     services.draft_save(user=request.user, section=section, answers=answers)
+    return TEXT_IS_BACK
 
 
-def _restore_reflection(request: HttpRequest, lesson: Lesson, data: dict, *, number: int) -> None:
+def _restore_reflection(request: HttpRequest, lesson: Lesson, data: dict, *, number: int) -> str:
     step = selectors.reflection_step_get(lesson=lesson, number=number)
     services.draft_save(user=request.user, step=step, text=data.get(f"step{number}-text", ""))
+    return TEXT_IS_BACK
 
 
 def _answers_back(lesson: Lesson, *, section_id: int) -> str:
@@ -207,6 +215,7 @@ def prompt_answers(request: HttpRequest, lesson: Lesson, section_id: int) -> Htt
 def _turn_context(request: HttpRequest, lesson: Lesson, **forms) -> dict:
     page = selectors.turn_page(user=request.user, lesson=lesson)
     rating_values = {r.slug: r.value for r in page.latest.ratings} if page.latest else {}
+    rating_values.update(request.session.pop(RATINGS_KEPT, None) or {})
     sliders = [(c, rating_values.get(c.slug, 5)) for c in page.categories]
     steps = []
     for step in page.steps:
@@ -246,13 +255,27 @@ def _rate_back(lesson: Lesson) -> str:
     return _turn_url(lesson, "step-1")
 
 
-def _restore_nothing(request: HttpRequest, lesson: Lesson, data: dict) -> None:
-    """Ratings are ten sliders: they are shown again at the student's last values."""
+RATINGS_KEPT = "unsaved_ratings"
+
+
+def _restore_ratings(request: HttpRequest, lesson: Lesson, data: dict) -> str:
+    """The sliders come back where the student left them (the session keeps them for the page)."""
+    kept = {}
+    for name, value in data.items():
+        if name.startswith("rating-") and value.isdigit():
+            kept[name.removeprefix("rating-")] = int(value)
+    request.session[RATINGS_KEPT] = kept
+    return _("You were signed out before your ratings were saved. The sliders are back where you left them: "
+             "press “Save my ratings” to keep them.")
+
+
+def _restore_completion(request: HttpRequest, lesson: Lesson, data: dict) -> str:
+    return _("You were signed out before the Turn was marked complete: press “Mark this Turn complete” again.")
 
 
 @service_checks_text
 @csrf_protect
-@keeps_unsaved_text(back=_rate_back, restore=_restore_nothing)
+@keeps_unsaved_text(back=_rate_back, restore=_restore_ratings)
 @with_lesson
 def turn_snapshot(request: HttpRequest, lesson: Lesson) -> HttpResponse:
     definition = selectors.turn_definition(lesson=lesson)
@@ -304,9 +327,10 @@ def _success_back(lesson: Lesson) -> str:
     return _turn_url(lesson, f"step-{goals.number}" if goals else "")
 
 
-def _restore_success(request: HttpRequest, lesson: Lesson, data: dict) -> None:
+def _restore_success(request: HttpRequest, lesson: Lesson, data: dict) -> str:
     """The definition typed on a goals step has no draft box: the session keeps it for the form."""
     request.session[SUCCESS_KEPT] = data.get("definition_of_success", "")
+    return TEXT_IS_BACK
 
 
 @csrf_protect
@@ -333,7 +357,7 @@ def _complete_back(lesson: Lesson) -> str:
 
 
 @csrf_protect
-@keeps_unsaved_text(back=_complete_back, restore=_restore_nothing)
+@keeps_unsaved_text(back=_complete_back, restore=_restore_completion)
 @with_lesson
 def turn_complete(request: HttpRequest, lesson: Lesson) -> HttpResponse:
     the_turn = selectors.turn_get(lesson=lesson)

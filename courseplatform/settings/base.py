@@ -67,6 +67,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "accounts.owner.OwnerCookieMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     # Control characters in web forms are refused (a 400 page naming the field) before any view.
     "courseplatform.middleware.FormControlCharacterMiddleware",
