@@ -1,10 +1,10 @@
 """The API's JSON parser: DRF's, refusing control characters in any string, naming the field."""
 
-from django.utils.translation import gettext as _
 from rest_framework import parsers
 from rest_framework.exceptions import ValidationError
 
 from courseplatform.api.jsonguard import control_character_path
+from courseplatform.text import CONTROL_CHARACTER_MESSAGE
 
 
 class JSONParser(parsers.JSONParser):
@@ -18,5 +18,5 @@ class JSONParser(parsers.JSONParser):
         data = super().parse(stream, media_type, parser_context)
         path = control_character_path(data)
         if path is not None:
-            raise ValidationError({path: [_("Remove the control character (such as a NUL byte) from this text.")]})
+            raise ValidationError({path: [str(CONTROL_CHARACTER_MESSAGE)]})
         return data
