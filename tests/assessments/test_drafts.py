@@ -5,6 +5,7 @@ comes back after login, in its box, never as a 405."""
 import re
 
 import pytest
+from django.conf import settings
 from django.test import Client
 from rest_framework.test import APIClient
 
@@ -185,6 +186,13 @@ def test_saving_the_warm_up_deletes_its_draft(api_client, student_client, studen
 # --- Signed out while writing ----------------------------------------------------------------------
 
 
+def session_ends(client: Client, student) -> None:
+    """The student was reading the Turn when the session expired (the browser keeps its other cookies)."""
+    client.force_login(student)
+    client.get(TURN)
+    del client.cookies[settings.SESSION_COOKIE_NAME]
+
+
 def log_in(client: Client, student, next_url: str):
     """Through allauth's login page, as a person does; the session's data carries over."""
     response = client.post("/accounts/login/", {"login": student.email, "password": DEFAULT_PASSWORD,
@@ -196,6 +204,7 @@ def log_in(client: Client, student, next_url: str):
 def test_a_reflection_sent_after_the_session_ended_comes_back_in_its_box_after_login(client, student, course):
     text = "What I wrote while my session ran out " + words(12)
     save_url = f"{TURN}reflections/2/"
+    session_ends(client, student)
 
     response = client.post(save_url, {"step2-text": text})
 
@@ -215,6 +224,7 @@ def test_a_reflection_sent_after_the_session_ended_comes_back_in_its_box_after_l
 
 def test_warm_up_answers_sent_after_the_session_ended_come_back_after_login(client, student, course):
     save_url = f"/lessons/{SLUG}/prompts/{course.prompt.pk}/"
+    session_ends(client, student)
 
     client.post(save_url, {"answer_1": "Gain staging", "category_1": "technical", "answer_2": "Patience"})
     log_in(client, student, save_url)
@@ -227,6 +237,7 @@ def test_warm_up_answers_sent_after_the_session_ended_come_back_after_login(clie
 
 
 def test_force_login_keeps_the_kept_text_too(client, student, course):
+    session_ends(client, student)
     client.post(f"{TURN}reflections/2/", {"step2-text": "kept across force_login"})
     client.force_login(student)
 
@@ -236,6 +247,7 @@ def test_force_login_keeps_the_kept_text_too(client, student, course):
 
 
 def test_the_kept_text_is_only_restored_for_the_url_it_was_sent_to(client, student, course):
+    session_ends(client, student)
     client.post(f"{TURN}reflections/2/", {"step2-text": "for step 2"})
     client.force_login(student)
 
@@ -247,6 +259,7 @@ def test_the_kept_text_is_only_restored_for_the_url_it_was_sent_to(client, stude
 
 
 def test_kept_text_that_is_not_valid_says_so_instead_of_failing(client, student, course):
+    session_ends(client, student)
     client.post(f"{TURN}reflections/2/", {"step2-text": "x" * 10_001})
     client.force_login(student)
 
@@ -281,6 +294,7 @@ def test_a_get_on_a_save_url_is_never_405(client, student, course, url):
 @pytest.mark.parametrize("url", POST_ONLY)
 def test_a_save_sent_signed_out_lands_back_on_the_lesson_after_login_never_405(client, student, course, url):
     url = url.format(prompt=course.prompt.pk)
+    session_ends(client, student)
     client.post(url, {"definition_of_success": "Release an EP a year.", "finished": "1"})
     log_in(client, student, url)
 
@@ -292,6 +306,7 @@ def test_a_save_sent_signed_out_lands_back_on_the_lesson_after_login_never_405(c
 
 def test_a_definition_of_success_sent_signed_out_from_the_goals_step_comes_back_in_its_box(client, student, course):
     save_url = f"{TURN}success/"
+    session_ends(client, student)
     client.post(save_url, {"definition_of_success": "Release an EP a year, with friends."})
     log_in(client, student, save_url)
 
