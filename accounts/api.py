@@ -11,6 +11,7 @@ from accounts.models import ProducerPath
 from accounts.services import DEFINITION_OF_SUCCESS_MAX_LENGTH, DISPLAY_NAME_MAX_LENGTH, profile_update
 from courseplatform.api.errors import READ_ERRORS, RETRY_AFTER, error_responses
 from courseplatform.api.idempotency import IDEMPOTENCY_KEY, IDEMPOTENT_REPLAYED, idempotent
+from courseplatform.api.ratelimit import RateLimitHeadersMixin
 
 PRODUCER_PATHS = ["", *ProducerPath.values]
 
@@ -55,7 +56,7 @@ class MeUpdateSerializer(serializers.Serializer):
     )
 
 
-class MeView(APIView):
+class MeView(RateLimitHeadersMixin, APIView):
     @extend_schema(
         operation_id="me_retrieve", tags=["me"], summary="My profile",
         responses={200: MeSerializer, **error_responses(*READ_ERRORS)},
