@@ -187,7 +187,7 @@ class LessonProgressView(RateLimitHeadersMixin, APIView):
         description="Send {} when the lesson opens (it starts it), the id of each section as it is reached, "
                     "and finished: true at the end of the Guide.",
         request=ProgressUpdateSerializer,
-        responses={200: ProgressSerializer, **error_responses(*WRITE_ERRORS, 404)},
+        responses={200: ProgressSerializer, **error_responses(*WRITE_ERRORS, 404, locked=True)},
         parameters=[LESSON_SLUG, IDEMPOTENCY_KEY, IDEMPOTENT_REPLAYED, RETRY_AFTER],
     )
     @idempotent
