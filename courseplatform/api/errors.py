@@ -188,13 +188,12 @@ def typed_error_serializer(status: int, locked: bool = False) -> type[serializer
         "code": code_field(help_text="Machine-readable: " + ", ".join(codes) + "."),
         "message": serializers.CharField(help_text="A sentence a person can read."),
     }
-    if status == 400:
-        fields["fields"] = serializers.DictField(
-            child=serializers.ListField(child=serializers.CharField()), required=False,
-            help_text="Only when particular fields are wrong: field name (dotted, list positions from 1) → problems.",
-        )
-    if locked:
-        fields["track"] = LockedTrackSerializer(required=False, help_text="Only with code track_locked.")
+    # Both stay on every status (v1.0 documented them so); each says when it comes.
+    fields["fields"] = serializers.DictField(
+        child=serializers.ListField(child=serializers.CharField()), required=False,
+        help_text="Only with code invalid: field name (dotted, list positions from 1) → problems.",
+    )
+    fields["track"] = LockedTrackSerializer(required=False, help_text="Only with code track_locked.")
     detail = type(f"{name}DetailSerializer", (serializers.Serializer,), fields)
     return type(f"{name}Serializer", (serializers.Serializer,), {"error": detail()})
 
