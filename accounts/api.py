@@ -24,6 +24,7 @@ from accounts.services import (
 from courseplatform.api.errors import READ_ERRORS, RETRY_AFTER, error_responses
 from courseplatform.api.fields import StrictCharField
 from courseplatform.api.idempotency import IDEMPOTENCY_KEY, IDEMPOTENT_REPLAYED, idempotent
+from courseplatform.api.ratelimit import RateLimitHeadersMixin
 
 PRODUCER_PATHS = ["", *ProducerPath.values]
 
@@ -86,7 +87,7 @@ def _end_this_session(request: Request) -> None:
         logout(request._request)
 
 
-class MeView(APIView):
+class MeView(RateLimitHeadersMixin, APIView):
     @extend_schema(
         operation_id="me_retrieve", tags=["me"], summary="My profile",
         responses={200: MeSerializer, **error_responses(*READ_ERRORS)},
@@ -119,7 +120,7 @@ class MeView(APIView):
         ),
         request=MeDeleteSerializer,
         responses={204: OpenApiResponse(description="Deleted; this token no longer works."),
-                   **error_responses(400, 401, 403, 415, 429)},
+                   **error_responses(400, 401, 403, 413, 415, 429)},
         parameters=[RETRY_AFTER],
         examples=[OpenApiExample("Confirm with the password", value={"password": "my-long-password"},
                                  request_only=True)],

@@ -300,13 +300,19 @@ class SkillSnapshot(models.Model):
     attempt = models.ForeignKey(
         TurnAttempt, on_delete=models.CASCADE, null=True, blank=True, related_name="snapshots"
     )
+    # When the student rated: the client's `taken_at` for a rating made offline, else when it arrived.
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
+    # A UUID the client made for this write: a replay (an offline write synced again) finds it.
+    client_id = models.UUIDField(null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["-created_at", "-id"]
         indexes = [
             models.Index(fields=["user", "framework", "-created_at"], name="assess_snapshot_history"),
             models.Index(fields=["user", "turn", "-created_at"], name="assess_snapshot_latest"),
+        ]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "client_id"], name="assessments_snapshot_client_id_once"),
         ]
 
     def __str__(self) -> str:
@@ -376,11 +382,14 @@ class Reflection(models.Model):
     word_count = models.PositiveIntegerField(default=0)
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(auto_now=True)
+    # The client's UUID of the save that last set the text (each version keeps its own).
+    client_id = models.UUIDField(null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["attempt", "step__number", "id"]
         constraints = [
             models.UniqueConstraint(fields=["attempt", "step"], name="assessments_reflection_one_per_attempt_step"),
+            models.UniqueConstraint(fields=["user", "client_id"], name="assessments_reflection_client_id_once"),
             models.CheckConstraint(
                 condition=LessThanOrEqual(Length("text"), 10_000), name="assessments_reflection_max_length"
             ),
@@ -396,7 +405,10 @@ class ReflectionVersion(models.Model):
     reflection = models.ForeignKey(Reflection, on_delete=models.CASCADE, related_name="versions")
     text = models.TextField()
     word_count = models.PositiveIntegerField(default=0)
+    # When it was written: the client's `taken_at` for text written offline.
     created_at = models.DateTimeField(default=timezone.now)
+    # The client's UUID of the save that made this version, so a replay of it is recognised.
+    client_id = models.UUIDField(null=True, blank=True, editable=False, db_index=True)
 
     class Meta:
         ordering = ["reflection", "created_at", "id"]

@@ -16,8 +16,9 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from accounts.models import User
-from lessons.models import Lesson, Track
-from lessons.selectors import CONTENT_CACHE_SECONDS, lesson_content_cache_key
+from lessons import selectors as lesson_selectors
+from lessons.models import Lesson, Track, TrackUnlock
+from lessons.selectors import CONTENT_CACHE_SECONDS, ResumePoint, TrackCard, lesson_content_cache_key
 
 from . import insights
 from .models import (
@@ -220,8 +221,8 @@ def snapshot_list(*, user: User):
 
 
 def points_ledger(*, user: User):
-    """The student's ledger rows, newest first (a QuerySet to paginate)."""
-    return PointsEntry.objects.filter(user=user).order_by("-created_at", "-id")
+    """The student's ledger rows, newest first, with the step and lesson that paid each (a QuerySet to paginate)."""
+    return PointsEntry.objects.filter(user=user).select_related("step__turn__lesson").order_by("-created_at", "-id")
 
 
 def skills_history(*, user: User) -> list[FrameworkHistory]:
@@ -232,6 +233,11 @@ def skills_history(*, user: User) -> list[FrameworkHistory]:
         group = groups.setdefault(slug, FrameworkHistory(snapshot.framework_name, slug, []))
         group.snapshots.append(_view(snapshot))
     return list(groups.values())
+
+
+def snapshot_by_client_id(*, user: User, client_id: object) -> bool:
+    """Whether the student already has the snapshot their app made with this client_id."""
+    return SkillSnapshot.objects.filter(user=user, client_id=client_id).exists()
 
 
 def snapshot_get(*, user: User, pk: object) -> SnapshotView:
@@ -456,3 +462,32 @@ def guide_blocks(*, user: User, lesson: Lesson, sections) -> dict[int, PromptBlo
             cluster=_recall_cluster(mine, prompt.answer_count if prompt else len(mine)),
         )
     return blocks
+
+
+@dataclass
+class Dashboard:
+    """What the dashboard shows a student, on the web and through the API."""
+
+    resume: ResumePoint | None  # where Continue leads; None once the Core Track is done
+    core_cards: list[TrackCard]
+    extension_cards: list[TrackCard]
+    returning: bool  # "Welcome back" rather than "Welcome"
+    retake_due: date | None
+    summary: PointsSummary  # balance and next unlock (no ledger rows)
+    notices: list[TrackUnlock]  # unlocks not yet announced; reading them does not mark them read
+
+
+def dashboard(*, user: User) -> Dashboard:
+    """The dashboard in a fixed number of queries (track cards 3, resume 1-2, retake 1, next unlock 1, notices 1)."""
+    cards = lesson_selectors.track_cards(user=user)
+    resume = lesson_selectors.resume_point(user=user)
+    return Dashboard(
+        resume=resume,
+        core_cards=[c for c in cards if not c.track.is_extension],
+        extension_cards=[c for c in cards if c.track.is_extension],
+        # A new student is welcomed; one who has read, written or earned anything, welcomed back.
+        returning=resume is None or resume.started or bool(user.depth_points) or any(c.done_count for c in cards),
+        retake_due=retake_due(user=user),
+        summary=points_summary(user=user, limit=0, balance=user.depth_points),
+        notices=lesson_selectors.unlock_notices(user=user),
+    )

@@ -8,7 +8,8 @@ retries and concurrent requests from paying twice, on SQLite and PostgreSQL.
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
+from uuid import UUID
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -49,6 +50,7 @@ class ReflectionResult:
     points_awarded: int = 0
     already_paid: bool = False
     unlocked: list[Track] = field(default_factory=list)
+    replayed: bool = False  # the save named by this client_id had already been made: nothing was written
 
 
 @dataclass
@@ -162,6 +164,28 @@ def prompt_answers_save(
     return list(PromptAnswer.objects.filter(user=user, section=section).select_related("category"))
 
 
+def taken_at_check(taken_at: datetime | None) -> datetime:
+    """When the student made an offline write: the client's clock, within bounds.
+
+    None means now. A time further ahead than the allowed clock skew, or older
+    than the offline window (settings.SOFTSYNCED), is refused naming `taken_at`.
+    """
+    now = timezone.now()
+    if taken_at is None:
+        return now
+    if timezone.is_naive(taken_at):
+        raise ValidationError({"taken_at": [_("Give the time with its UTC offset, e.g. 2026-05-01T09:30:00Z.")]})
+    rules = settings.SOFTSYNCED
+    if taken_at > now + rules["CLIENT_CLOCK_SKEW"]:
+        raise ValidationError({"taken_at": [_("This time is in the future; check the device's clock.")]})
+    if taken_at < now - rules["OFFLINE_WRITE_MAX_AGE"]:
+        raise ValidationError({"taken_at": [
+            _("Offline work is accepted for %(days)d days; this was made earlier.")
+            % {"days": rules["OFFLINE_WRITE_MAX_AGE"].days}
+        ]})
+    return taken_at
+
+
 def _rating_error(name: str) -> str:
     return _("Rate %(name)s with a whole number from %(min)d to %(max)d.") % {
         "name": name,
@@ -186,8 +210,15 @@ def _attempt_start(*, user: User, turn: Turn, number: int) -> TurnAttempt:
 
 
 @transaction.atomic
-def snapshot_record(*, user: User, turn: Turn, ratings: Mapping[str, object]) -> SkillSnapshot:
+def snapshot_record(
+    *, user: User, turn: Turn, ratings: Mapping[str, object], client_id: UUID | None = None,
+    taken_at: datetime | None = None,
+) -> SkillSnapshot:
     """Record an immutable self-assessment on the Turn's framework.
+
+    `client_id` (a UUID the client made for this rating) makes a replay harmless:
+    the student's snapshot with that id is returned and nothing is written.
+    `taken_at` (checked by `taken_at_check`) is when the student rated, offline.
 
     `ratings` maps every category key of the framework to an int from 1 to 10.
     A missing, unknown or out-of-range rating raises a ValidationError naming
@@ -213,15 +244,31 @@ def snapshot_record(*, user: User, turn: Turn, ratings: Mapping[str, object]) ->
         value = ratings[category.slug]
         if isinstance(value, bool) or not isinstance(value, int) or not MIN_RATING <= value <= MAX_RATING:
             errors[f"ratings.{category.slug}"] = [_rating_error(category.name)]
+    if client_id is not None:
+        existing = SkillSnapshot.objects.filter(user=user, client_id=client_id).first()
+        if existing is not None:
+            return existing
+    try:
+        taken = taken_at_check(taken_at)
+    except ValidationError as problem:
+        errors.update(problem.message_dict)
     if errors:
         raise ValidationError(errors)
 
     attempt = attempt_current(user=user, turn=turn)
     if attempt.snapshots.exists():
         attempt = _attempt_start(user=user, turn=turn, number=attempt.number + 1)
-    snapshot = SkillSnapshot.objects.create(
-        user=user, framework=framework, framework_name=framework.name, turn=turn, attempt=attempt
-    )
+    fields = {"user": user, "framework": framework, "framework_name": framework.name, "turn": turn,
+              "attempt": attempt, "created_at": taken, "client_id": client_id}
+    if client_id is None:
+        snapshot = SkillSnapshot.objects.create(**fields)
+    else:
+        try:
+            with transaction.atomic():
+                snapshot = SkillSnapshot.objects.create(**fields)
+        except IntegrityError:
+            # A concurrent replay with the same client_id got there first (only it can collide).
+            return SkillSnapshot.objects.get(user=user, client_id=client_id)
     SnapshotRating.objects.bulk_create(
         SnapshotRating(
             snapshot=snapshot,
@@ -302,17 +349,40 @@ def _reflection_text(step: TurnStep, text: object) -> str:
 
 
 @transaction.atomic
-def reflection_save(*, user: User, step: TurnStep, text: object) -> ReflectionResult:
+def reflection_save(
+    *, user: User, step: TurnStep, text: object, client_id: UUID | None = None, taken_at: datetime | None = None,
+) -> ReflectionResult:
     """Save the student's text for a step in their current attempt; pay its points once.
 
     Every change is kept as a new version. Points are paid the first time the text
     passes `depth.judge` for the step (see the rule there); they are keyed by the
     step's stable source key, so later edits, retakes, repeats, races and a
     re-created identical step never pay again. Saving discards the step's draft.
+
+    `client_id` (a UUID the client made for this save) makes a replay harmless:
+    a save already made with it writes nothing and answers with `replayed` true.
+    `taken_at` (checked by `taken_at_check`) is when the text was written, offline.
     """
     if not step.takes_reflection or step.is_archived:
         raise ValidationError({"step": [_("This step does not take a reflection.")]})
-    text = _reflection_text(step, text)
+    if client_id is not None:
+        done = (
+            Reflection.objects.filter(user=user, client_id=client_id).first()
+            or Reflection.objects.filter(user=user, versions__client_id=client_id).first()
+        )
+        if done is not None:
+            return _reflection_result(user=user, step=done.step, reflection=done, replayed=True)
+    errors: dict[str, list[str]] = {}
+    try:
+        text = _reflection_text(step, text)
+    except ValidationError as problem:
+        errors.update(problem.message_dict)
+    try:
+        taken = taken_at_check(taken_at)
+    except ValidationError as problem:
+        errors.update(problem.message_dict)
+    if errors:
+        raise ValidationError(errors)
     stats = depth.word_stats(text)
     attempt = attempt_current(user=user, turn=step.turn)
     reflection = Reflection.objects.select_for_update().filter(attempt=attempt, step=step).first()
@@ -320,22 +390,40 @@ def reflection_save(*, user: User, step: TurnStep, text: object) -> ReflectionRe
         try:
             with transaction.atomic():
                 reflection = Reflection.objects.create(
-                    user=user, attempt=attempt, step=step, text=text, word_count=stats.words
+                    user=user, attempt=attempt, step=step, text=text, word_count=stats.words, created_at=taken,
+                    client_id=client_id,
                 )
-                ReflectionVersion.objects.create(reflection=reflection, text=text, word_count=stats.words)
+                ReflectionVersion.objects.create(
+                    reflection=reflection, text=text, word_count=stats.words, created_at=taken, client_id=client_id
+                )
         except IntegrityError:
             reflection = Reflection.objects.select_for_update().get(attempt=attempt, step=step)
     if reflection.text != text:
         reflection.text = text
         reflection.word_count = stats.words
-        reflection.save(update_fields=["text", "word_count", "updated_at"])
-        ReflectionVersion.objects.create(reflection=reflection, text=text, word_count=stats.words)
+        reflection.client_id = client_id
+        reflection.save(update_fields=["text", "word_count", "client_id", "updated_at"])
+        ReflectionVersion.objects.create(
+            reflection=reflection, text=text, word_count=stats.words, created_at=taken, client_id=client_id
+        )
+    elif client_id is not None and reflection.client_id != client_id:
+        # The same text again under a new id: remember the id, so its replay is recognised too.
+        reflection.client_id = client_id
+        reflection.save(update_fields=["client_id"])
     if step.kind == TurnStep.Kind.SUCCESS:
         # Lesson 1's text is the student's definition of success: later lessons
         # (Lesson 3's goals step) read it from the profile. The limit is the profile's.
         profile_update(user=user, definition_of_success=text)
     Draft.objects.filter(user=user, target=draft_target(step=step)).delete()
 
+    return _reflection_result(user=user, step=step, reflection=reflection, pay=True)
+
+
+def _reflection_result(
+    *, user: User, step: TurnStep, reflection: Reflection, pay: bool = False, replayed: bool = False
+) -> ReflectionResult:
+    """How the reflection's text measures against the depth rule; with `pay`, its points paid once."""
+    text = reflection.text
     already_paid = bool(step.points) and PointsEntry.objects.filter(
         user=user, source_key=step.points_source_key
     ).exists()
@@ -343,8 +431,8 @@ def reflection_save(*, user: User, step: TurnStep, text: object) -> ReflectionRe
     verdict = depth.judge(
         text, min_words=step.min_words, instructions=step.body_md, others=list(others) if step.points else []
     )
-    result = ReflectionResult(reflection=reflection, verdict=verdict, already_paid=already_paid)
-    if step.points and verdict.pays and not already_paid:
+    result = ReflectionResult(reflection=reflection, verdict=verdict, already_paid=already_paid, replayed=replayed)
+    if pay and step.points and verdict.pays and not already_paid:
         entry = points_award(
             user=user,
             amount=step.points,

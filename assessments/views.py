@@ -4,7 +4,6 @@ Views parse the request, call a service or selector and render; the rules
 live in services.py, shared with the API.
 """
 
-import csv
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -35,6 +34,7 @@ from lessons.views import guide_response, with_lesson
 from . import depth, insights, selectors, services
 from .forms import PromptAnswersForm, RatingForm, ReflectionForm, SuccessForm
 from .models import TurnStep
+from .skills_csv import csv_safe, skills_csv_response  # noqa: F401  (csv_safe: its old home)
 
 
 @dataclass
@@ -166,17 +166,17 @@ def _answers_back(lesson: Lesson, *, section_id: int) -> str:
 @login_required
 @require_GET
 def dashboard(request: HttpRequest) -> HttpResponse:
-    cards = lesson_selectors.track_cards(user=request.user)
-    resume = lesson_selectors.resume_point(user=request.user)
+    board = selectors.dashboard(user=request.user)
     context = {
-        "core_cards": [c for c in cards if not c.track.is_extension],
-        "extension_cards": [c for c in cards if c.track.is_extension],
-        "resume": resume,
-        # A new student is welcomed; one who has read, written or earned anything, welcomed back.
-        "returning": resume is None or resume.started or bool(request.user.depth_points)
-        or any(c.done_count for c in cards),
-        "unlock_notices": lesson_services.unlock_notices_take(user=request.user),
-        "retake_due": selectors.retake_due(user=request.user),
+        "core_cards": board.core_cards,
+        "extension_cards": board.extension_cards,
+        "resume": board.resume,
+        "returning": board.returning,
+        # The web announces each unlock once: shown now, so marked read (the API marks on request).
+        "unlock_notices": lesson_services.unlock_notices_mark_read(
+            user=request.user, tracks=[notice.track.slug for notice in board.notices]
+        ) if board.notices else [],
+        "retake_due": board.retake_due,
     }
     return render(request, "assessments/dashboard.html", context)
 
@@ -405,21 +405,5 @@ def skills(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_GET
 def skills_csv(request: HttpRequest) -> HttpResponse:
-    """Every snapshot as CSV: one row per snapshot and category."""
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = 'attachment; filename="soft-synced-skills.csv"'
-    writer = csv.writer(response)
-    writer.writerow(["snapshot_id", "taken_at", "framework", "category", "rating"])
-    for group in selectors.skills_history(user=request.user):
-        for view in group.snapshots:
-            for rating in view.ratings:
-                writer.writerow([
-                    view.snapshot.pk, view.snapshot.created_at.isoformat(), csv_safe(group.framework_name),
-                    csv_safe(rating.name), rating.value,
-                ])
-    return response
-
-
-def csv_safe(value: str) -> str:
-    """Keep spreadsheet programs from reading a cell as a formula (a leading =, +, -, @, tab or return)."""
-    return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
+    """Every snapshot as CSV: one row per snapshot and category (the API sends the same)."""
+    return skills_csv_response(user=request.user)

@@ -36,6 +36,10 @@ v1 = [
     path("snapshots/compare/", assessments_api.SnapshotCompareView.as_view(), name="snapshot-compare"),
     path("snapshots/<int:pk>/", assessments_api.SnapshotDetailView.as_view(), name="snapshot-detail"),
     path("depth-points/", assessments_api.DepthPointsView.as_view(), name="depth-points"),
+    path("dashboard/", assessments_api.DashboardView.as_view(), name="dashboard"),
+    path("dashboard/notices/read/", assessments_api.NoticesReadView.as_view(), name="dashboard-notices-read"),
+    path("skills/", assessments_api.SkillsHistoryView.as_view(), name="skills"),
+    path("skills/export.csv", assessments_api.SkillsCsvView.as_view(), name="skills-export-csv"),
 ]
 
 urlpatterns = [

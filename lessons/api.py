@@ -12,7 +12,9 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from courseplatform.api.errors import READ_ERRORS, RETRY_AFTER, WRITE_ERRORS, error_responses
+from courseplatform.api.etags import ETAG, IF_NONE_MATCH, NOT_MODIFIED, conditional_response
 from courseplatform.api.idempotency import IDEMPOTENCY_KEY, IDEMPOTENT_REPLAYED, idempotent
+from courseplatform.api.ratelimit import RateLimitHeadersMixin
 
 from . import selectors, services
 from .models import LessonProgress, Track
@@ -109,7 +111,8 @@ class ProgressUpdateSerializer(serializers.Serializer):
         required=False, allow_null=True, min_value=1, max_value=2**63 - 1,
         help_text="Id of the section the student has reached. The furthest point only ever moves forward.",
     )
-    finished = serializers.BooleanField(required=False, default=False, help_text="The Guide has been read to the end.")
+    # No default in the schema: a generated client would then make the field required.
+    finished = serializers.BooleanField(required=False, help_text="The Guide has been read to the end (false if left out).")
 
 
 def progress_data(progress: LessonProgress | None, anchor: str = "") -> dict:
@@ -127,29 +130,36 @@ def progress_data(progress: LessonProgress | None, anchor: str = "") -> dict:
 
 # --- Views ------------------------------------------------------------------------------
 
-class TrackListView(generics.ListAPIView):
+class TrackListView(RateLimitHeadersMixin, generics.ListAPIView):
     serializer_class = TrackCardSerializer
 
     def get_queryset(self):
         # A list, not a QuerySet: the selector joins the student's progress and unlocks (3 queries).
         return selectors.track_cards(user=self.request.user)
 
+    def list(self, request: Request, *args, **kwargs) -> Response:
+        page = self.paginate_queryset(self.get_queryset())
+        data = self.get_paginated_response(self.get_serializer(page, many=True).data).data
+        return conditional_response(request, data)
+
     @extend_schema(
         operation_id="tracks_list", tags=["tracks"], summary="Every track, with lock state and my progress",
-        responses={200: TrackCardSerializer(many=True), **error_responses(*READ_ERRORS, 404)},
-        parameters=[RETRY_AFTER],
+        description="Sends an ETag; with If-None-Match it answers 304 while nothing on the page has changed.",
+        responses={200: TrackCardSerializer(many=True), **NOT_MODIFIED, **error_responses(400, *READ_ERRORS, 404)},
+        parameters=[IF_NONE_MATCH, ETAG, RETRY_AFTER],
     )
     def get(self, request: Request, *args, **kwargs) -> Response:
         return super().get(request, *args, **kwargs)
 
 
-class TrackDetailView(APIView):
+class TrackDetailView(RateLimitHeadersMixin, APIView):
     @extend_schema(
         operation_id="tracks_retrieve", tags=["tracks"], summary="A track's outline: modules → lessons with my state",
         description="A locked Extension Course answers 200 with is_open false and no modules (the web shows its "
-                    "lock page); its lessons answer 403 track_locked.",
-        responses={200: TrackOutlineSerializer, **error_responses(*READ_ERRORS, 404)},
-        parameters=[TRACK_SLUG, RETRY_AFTER],
+                    "lock page); its lessons answer 403 track_locked. Sends an ETag; with If-None-Match it "
+                    "answers 304 while neither the outline nor my progress in it has changed.",
+        responses={200: TrackOutlineSerializer, **NOT_MODIFIED, **error_responses(*READ_ERRORS, 404)},
+        parameters=[TRACK_SLUG, IF_NONE_MATCH, ETAG, RETRY_AFTER],
     )
     def get(self, request: Request, slug: str) -> Response:
         track = selectors.track_get(slug=slug)
@@ -168,16 +178,16 @@ class TrackDetailView(APIView):
             "done_count": outline.done_count if outline else 0,
             "modules": outline.modules if outline else [],
         }
-        return Response(TrackOutlineSerializer(data).data)
+        return conditional_response(request, TrackOutlineSerializer(data).data)
 
 
-class LessonProgressView(APIView):
+class LessonProgressView(RateLimitHeadersMixin, APIView):
     @extend_schema(
         operation_id="lessons_progress_update", tags=["lessons"], summary="Record how far I have read",
         description="Send {} when the lesson opens (it starts it), the id of each section as it is reached, "
                     "and finished: true at the end of the Guide.",
         request=ProgressUpdateSerializer,
-        responses={200: ProgressSerializer, **error_responses(*WRITE_ERRORS, 404)},
+        responses={200: ProgressSerializer, **error_responses(*WRITE_ERRORS, 404, locked=True)},
         parameters=[LESSON_SLUG, IDEMPOTENCY_KEY, IDEMPOTENT_REPLAYED, RETRY_AFTER],
     )
     @idempotent
@@ -187,7 +197,7 @@ class LessonProgressView(APIView):
         incoming.is_valid(raise_exception=True)
         section = selectors.section_get(lesson=lesson, section_id=incoming.validated_data.get("section"))
         progress = services.progress_record(
-            user=request.user, lesson=lesson, section=section, finished=incoming.validated_data["finished"]
+            user=request.user, lesson=lesson, section=section, finished=incoming.validated_data.get("finished", False)
         )
         anchor = ""
         if progress is not None and progress.furthest_section_id:

@@ -324,3 +324,14 @@ def resume_point(*, user: User) -> ResumePoint | None:
     if first_open is None:
         return None
     return ResumePoint(lesson=first_open, anchor="", started=False)
+
+
+def unlock_notices(*, user: User) -> list[TrackUnlock]:
+    """Unlocks the student has not been told about yet, oldest first, with their track (1 query).
+
+    Only reads: showing them does not mark them read (`services.unlock_notices_mark_read` does).
+    """
+    return list(
+        TrackUnlock.objects.filter(user=user, notified_at__isnull=True)
+        .select_related("track").order_by("unlocked_at", "id")
+    )

@@ -1,5 +1,7 @@
 """Writes with rules for course structure: reading progress and track unlocks."""
 
+from collections.abc import Sequence
+
 from django.db import IntegrityError, transaction
 from django.db.models import DateTimeField, F, Q, Value
 from django.db.models.functions import Coalesce
@@ -8,6 +10,7 @@ from django.utils import timezone
 from accounts.models import User
 
 from .models import Lesson, LessonProgress, Section, Track, TrackUnlock
+from .selectors import unlock_notices
 
 
 @transaction.atomic
@@ -89,20 +92,27 @@ def track_unlock(*, user: User, track: Track) -> tuple[TrackUnlock, bool]:
 
 
 @transaction.atomic
-def unlock_notices_take(*, user: User) -> list[Track]:
-    """Return the tracks unlocked since the student was last told, and mark them told.
+def unlock_notices_mark_read(*, user: User, tracks: Sequence[str] | None = None) -> list[Track]:
+    """Mark the student's unread unlock notices read (only those of `tracks`, slugs, when given).
 
-    Each unlock is announced once: the conditional update means two requests
-    racing here cannot both announce it.
+    Returns the tracks this call marked. Each notice is marked once: the
+    conditional update means two requests racing here cannot both claim it.
     """
-    pending = list(
-        TrackUnlock.objects.filter(user=user, notified_at__isnull=True).select_related("track")
-    )
-    if not pending:
-        return []
+    pending = unlock_notices(user=user)
+    if tracks is not None:
+        wanted = set(tracks)
+        pending = [unlock for unlock in pending if unlock.track.slug in wanted]
     now = timezone.now()
     told = []
     for unlock in pending:
         if TrackUnlock.objects.filter(pk=unlock.pk, notified_at__isnull=True).update(notified_at=now):
             told.append(unlock.track)
     return told
+
+
+def unlock_notices_take(*, user: User) -> list[Track]:
+    """Return the tracks unlocked since the student was last told, and mark them told (the web dashboard).
+
+    Each unlock is announced once, on the web or through the API's mark-read call.
+    """
+    return unlock_notices_mark_read(user=user)

@@ -10,18 +10,21 @@ it as it is, without running the serializer; tests compare the two.
 """
 
 from collections.abc import Sequence
+from datetime import date
 from typing import Any
 
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from accounts.models import User
 from lessons.api import progress_data
-from lessons.models import Lesson, Section
-from lessons.selectors import LessonGuide
+from lessons.models import Lesson, Section, TrackUnlock
+from lessons.selectors import LessonGuide, TrackCard
 
 from .. import depth, insights, services
-from ..models import Draft, PromptAnswer, Reflection, SkillCategory, SkillSnapshot, TurnStep
-from ..selectors import NextUnlock, PromptBlock, RecallBlock, SnapshotView, TurnPage
+from ..models import Draft, PointsEntry, PromptAnswer, Reflection, SkillCategory, SkillSnapshot, TurnStep
+from ..selectors import Dashboard, FrameworkHistory, NextUnlock, PromptBlock, RecallBlock, SnapshotView, TurnPage
 
 
 def answer_data(answer: PromptAnswer) -> dict[str, Any]:
@@ -306,4 +309,101 @@ def lesson_data(*, lesson: Lesson, guide: LessonGuide, extras: dict[int, dict[st
         } if next_lesson else None,
         "progress": progress_data(progress, anchor),
         "turn": turn_data(page, user=user) if page is not None else None,
+    }
+
+
+def ledger_entry_data(entry: PointsEntry) -> dict[str, Any]:
+    """A ledger row with the lesson and step that paid it (joined by `selectors.points_ledger`)."""
+    step = entry.step
+    lesson = step.turn.lesson if step is not None else None
+    return {
+        "id": entry.pk,
+        "amount": entry.amount,
+        "reason": entry.reason,
+        "created_at": entry.created_at,
+        "lesson": {"slug": lesson.slug, "number": lesson.number, "title": lesson.title} if lesson else None,
+        "step": {"number": step.number, "key": step.key, "title": step.title} if step else None,
+    }
+
+
+def dashboard_track_data(card: TrackCard, *, balance: int) -> dict[str, Any]:
+    track = card.track
+    return {
+        "slug": track.slug,
+        "title": track.title,
+        "kind": track.kind,
+        "summary": track.summary,
+        "is_open": card.is_open,
+        "unlock_threshold": track.unlock_threshold,
+        "points_needed": 0 if card.is_open else track.points_needed(balance),
+        "lesson_count": card.lesson_count,
+        "done_count": card.done_count,
+        "percent_done": card.percent_done,
+    }
+
+
+def unlock_notice_data(unlock: TrackUnlock) -> dict[str, Any]:
+    return {"track": {"slug": unlock.track.slug, "title": unlock.track.title}, "unlocked_at": unlock.unlocked_at}
+
+
+def dashboard_data(dashboard: Dashboard) -> dict[str, Any]:
+    """What the web dashboard shows (`selectors.dashboard`), as the API sends it."""
+    resume = dashboard.resume
+    continue_point = None
+    if resume is not None:
+        lesson = resume.lesson
+        continue_point = {
+            "lesson": {
+                "slug": lesson.slug, "number": lesson.number, "title": lesson.title,
+                "module": {"slug": lesson.module.slug, "title": lesson.module.title},
+            },
+            "track": {"slug": lesson.module.track.slug, "title": lesson.module.track.title},
+            "anchor": resume.anchor,
+            "started": resume.started,
+        }
+    balance = dashboard.summary.balance
+    return {
+        "returning": dashboard.returning,
+        "continue_point": continue_point,
+        "core_tracks": [dashboard_track_data(c, balance=balance) for c in dashboard.core_cards],
+        "extension_tracks": [dashboard_track_data(c, balance=balance) for c in dashboard.extension_cards],
+        "depth_points": balance,
+        "next_unlock": next_unlock_data(dashboard.summary.next_unlock),
+        "retake_due": dashboard.retake_due,
+        "unlock_notices": [unlock_notice_data(u) for u in dashboard.notices],
+    }
+
+
+def chart_data(group: FrameworkHistory) -> dict[str, Any]:
+    """The radar's data for a framework: the latest snapshot's categories as axes, every snapshot a series."""
+    latest = group.latest
+    keys = [r.slug for r in latest.ratings] if latest else []
+    return {
+        "categories": keys,
+        "labels": [r.name for r in latest.ratings] if latest else [],
+        "series": [
+            {
+                "snapshot": view.snapshot.pk,
+                "label": date_format(timezone.localtime(view.snapshot.created_at), "j M Y"),
+                "taken_at": view.snapshot.created_at,
+                "values": [{r.slug: r.value for r in view.ratings}.get(key) for key in keys],
+            }
+            for view in group.snapshots
+        ],
+    }
+
+
+def skills_history_data(history: Sequence[FrameworkHistory], *, retake_due: date | None) -> dict[str, Any]:
+    return {
+        "frameworks": [
+            {
+                "slug": group.framework_slug,
+                "name": group.framework_name,
+                "latest": snapshot_data(group.latest.snapshot, group.latest.ratings) if group.latest else None,
+                "snapshots": [snapshot_data(view.snapshot, view.ratings) for view in group.snapshots],
+                "chart": chart_data(group),
+            }
+            for group in history
+        ],
+        "retake_due": retake_due,
     }

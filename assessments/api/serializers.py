@@ -12,7 +12,7 @@ from rest_framework import serializers
 
 from courseplatform.api.fields import StrictCharField
 from lessons.api import LESSON_STATES, ProgressSerializer, TrackSummarySerializer
-from lessons.models import Section
+from lessons.models import Section, Track
 
 from ..models import MAX_RATING, MIN_RATING, TurnStep
 
@@ -321,11 +321,12 @@ class LessonDetailSerializer(serializers.Serializer):
 
 class AnswerWriteSerializer(serializers.Serializer):
     text = TextField(help_text="The answer. Empty keeps what the slot holds unless `clear`.")
+    # No defaults in the schema (a generated client would make such a field required): left out means empty/false.
     category = TextField(
-        required=False, allow_null=True, default="",
-        help_text="A category key from the prompt's categories, or empty (a category is then suggested).",
+        required=False, allow_null=True,
+        help_text="A category key from the prompt's categories, or empty or left out (a category is then suggested).",
     )
-    clear = serializers.BooleanField(required=False, default=False, help_text="Empty this slot.")
+    clear = serializers.BooleanField(required=False, help_text="Empty this slot (false if left out).")
 
 
 class PromptResponseWriteSerializer(serializers.Serializer):
@@ -335,7 +336,7 @@ class PromptResponseWriteSerializer(serializers.Serializer):
     )
     answers = AnswerWriteSerializer(many=True, help_text="Slot N is item N; empty items and slots beyond keep "
                                                           "their saved answers.")
-    clear = serializers.BooleanField(required=False, default=False, help_text="Empty every slot of the prompt.")
+    clear = serializers.BooleanField(required=False, help_text="Empty every slot of the prompt (false if left out).")
 
 
 class PromptDraftWriteSerializer(serializers.Serializer):
@@ -368,11 +369,26 @@ class RatingsField(serializers.DictField):
     """Category key → rating; which keys and values are valid is `snapshot_record`'s rule."""
 
 
-class SnapshotWriteSerializer(serializers.Serializer):
+class OfflineWriteSerializer(serializers.Serializer):
+    """What makes a write made offline safe to sync later: a client-made id and the time it was made."""
+
+    client_id = serializers.UUIDField(
+        required=False,
+        help_text="A UUID the app makes for this write and keeps while syncing: the same client_id again, "
+                  "days later too, never writes twice (the first write is answered).",
+    )
+    taken_at = serializers.DateTimeField(
+        required=False,
+        help_text="When the student did it, with a UTC offset (offline work): at most 5 minutes ahead of the "
+                  "server's clock, at most 30 days old. Left out: now.",
+    )
+
+
+class SnapshotWriteSerializer(OfflineWriteSerializer):
     ratings = RatingsField(help_text="One whole number from 1 to 10 for every category of the Turn's framework.")
 
 
-class ReflectionWriteSerializer(serializers.Serializer):
+class ReflectionWriteSerializer(OfflineWriteSerializer):
     text = TextField(
         help_text="The reflection; not empty, at most 10,000 characters (2,000 for a definition of "
                   "success). Saving again keeps the earlier version.",
@@ -400,6 +416,9 @@ class ReflectionResultSerializer(serializers.Serializer):
     unlocked = TrackRefSerializer(many=True, help_text="Extension Courses this save unlocked.")
     min_words = serializers.IntegerField()
     points = serializers.IntegerField(help_text="What this step pays, once.")
+    replayed = serializers.BooleanField(
+        help_text="True when this client_id's save had already been made: nothing was written again."
+    )
 
 
 class CompletionSerializer(serializers.Serializer):
@@ -424,11 +443,25 @@ class ComparisonSerializer(serializers.Serializer):
     changes = ChangeSerializer(many=True, help_text="Per category, matched by key.")
 
 
+class LedgerLessonSerializer(serializers.Serializer):
+    slug = serializers.SlugField()
+    number = serializers.IntegerField()
+    title = serializers.CharField()
+
+
+class LedgerStepSerializer(serializers.Serializer):
+    number = serializers.IntegerField()
+    key = serializers.CharField()
+    title = serializers.CharField()
+
+
 class LedgerEntrySerializer(serializers.Serializer):
     id = serializers.IntegerField()
     amount = serializers.IntegerField()
     reason = serializers.CharField()
     created_at = serializers.DateTimeField()
+    lesson = LedgerLessonSerializer(allow_null=True, help_text="The lesson whose Your Turn paid it; null if none.")
+    step = LedgerStepSerializer(allow_null=True, help_text="The step that paid it; null if none.")
 
 
 class DepthPointsSerializer(serializers.Serializer):
@@ -448,3 +481,89 @@ class CompareQuerySerializer(serializers.Serializer):
             "from": serializers.IntegerField(min_value=1, max_value=2**63 - 1, help_text="The older snapshot's id."),
             "to": serializers.IntegerField(min_value=1, max_value=2**63 - 1, help_text="The newer snapshot's id."),
         }
+
+
+# --- Dashboard and skills history ------------------------------------------------------------
+
+
+class ContinueSerializer(serializers.Serializer):
+    lesson = NextLessonSerializer(help_text="The lesson to open.")
+    track = TrackRefSerializer()
+    anchor = serializers.CharField(allow_blank=True, help_text="The section to scroll to; empty: the top.")
+    started = serializers.BooleanField(help_text="True: \"You were reading\"; false: \"Up next\".")
+
+
+class DashboardTrackSerializer(serializers.Serializer):
+    slug = serializers.SlugField()
+    title = serializers.CharField()
+    kind = serializers.ChoiceField(choices=Track.Kind.choices)
+    summary = serializers.CharField(allow_blank=True)
+    is_open = serializers.BooleanField()
+    unlock_threshold = serializers.IntegerField()
+    points_needed = serializers.IntegerField(help_text="Depth points still needed to unlock it (0 when open).")
+    lesson_count = serializers.IntegerField()
+    done_count = serializers.IntegerField()
+    percent_done = serializers.IntegerField()
+
+
+class UnlockNoticeSerializer(serializers.Serializer):
+    track = TrackRefSerializer()
+    unlocked_at = serializers.DateTimeField()
+
+
+class DashboardSerializer(serializers.Serializer):
+    returning = serializers.BooleanField(help_text="Welcome back (true) or welcome (false), as the web says.")
+    continue_point = ContinueSerializer(
+        allow_null=True, help_text="Where Continue leads; null once every Core Track lesson is done."
+    )
+    core_tracks = DashboardTrackSerializer(many=True, help_text="Core Track progress.")
+    extension_tracks = DashboardTrackSerializer(many=True, help_text="Extension Courses, locked or open.")
+    depth_points = serializers.IntegerField(help_text="My Depth points balance.")
+    next_unlock = NextUnlockSerializer(allow_null=True, help_text="The cheapest Extension Course not yet unlocked.")
+    retake_due = serializers.DateField(
+        allow_null=True, help_text="When to retake the self-assessment and compare; null before the first."
+    )
+    unlock_notices = UnlockNoticeSerializer(
+        many=True, help_text="Courses unlocked since I was last told; mark them read with POST …/notices/read/."
+    )
+
+
+class NoticesReadSerializer(serializers.Serializer):
+    tracks = serializers.ListField(
+        child=StrictCharField(), required=False,
+        help_text="Slugs of the notices read; left out: every unread notice.",
+    )
+
+
+class NoticesReadResultSerializer(serializers.Serializer):
+    marked = TrackRefSerializer(many=True, help_text="Notices this call marked read.")
+    unlock_notices = UnlockNoticeSerializer(many=True, help_text="Notices still unread.")
+
+
+class ChartSeriesSerializer(serializers.Serializer):
+    snapshot = serializers.IntegerField(help_text="The snapshot's id.")
+    label = serializers.CharField(help_text="e.g. the date it was taken.")
+    taken_at = serializers.DateTimeField()
+    values = serializers.ListField(
+        child=serializers.IntegerField(allow_null=True),
+        help_text="One per label, in order; null where this snapshot has no such category.",
+    )
+
+
+class ChartSerializer(serializers.Serializer):
+    categories = serializers.ListField(child=serializers.CharField(), help_text="Category keys, in label order.")
+    labels = serializers.ListField(child=serializers.CharField(), help_text="Category names: the radar's axes.")
+    series = ChartSeriesSerializer(many=True, help_text="Newest first; the web draws the first.")
+
+
+class FrameworkHistorySerializer(serializers.Serializer):
+    slug = serializers.CharField(help_text="The framework's slug (archived-… for a deleted framework).")
+    name = serializers.CharField()
+    latest = SnapshotSerializer(allow_null=True)
+    snapshots = SnapshotSerializer(many=True, help_text="Newest first.")
+    chart = ChartSerializer()
+
+
+class SkillsHistorySerializer(serializers.Serializer):
+    frameworks = FrameworkHistorySerializer(many=True)
+    retake_due = serializers.DateField(allow_null=True)

@@ -7,29 +7,38 @@ Lessons come from `lesson_get`, so drafts are 404 for students and an
 Extension Course not yet unlocked is 403 `track_locked`, as on the web.
 """
 
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import OpenApiExample, OpenApiParameter, extend_schema
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiExample, OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import generics, status
-from rest_framework.pagination import PageNumberPagination
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from courseplatform.api.errors import READ_ERRORS, RETRY_AFTER, WRITE_ERRORS, error_responses
+from courseplatform.api.etags import ETAG, IF_NONE_MATCH, NOT_MODIFIED, conditional_response
 from courseplatform.api.idempotency import IDEMPOTENCY_KEY, IDEMPOTENT_REPLAYED, idempotent
+from courseplatform.api.pagination import PAGE, PAGE_SIZE, Pagination
+from courseplatform.api.ratelimit import RateLimitHeadersMixin
 from lessons import selectors as lesson_selectors
+from lessons import services as lesson_services
 from lessons.api import LESSON_SLUG
 from lessons.sections import section_data_for
 
 from .. import insights, selectors, services
 from ..guide import cluster_sentence
+from ..skills_csv import skills_csv_response
 from . import presenters
 from . import serializers as s
 
-LESSON_ERRORS = error_responses(*READ_ERRORS, 403, 404)
-LESSON_WRITE_ERRORS = error_responses(*WRITE_ERRORS, 404)
+LESSON_ERRORS = error_responses(*READ_ERRORS, 403, 404, locked=True)
+LESSON_WRITE_ERRORS = error_responses(*WRITE_ERRORS, 404, locked=True)
+LOCATION = OpenApiParameter(
+    "Location", {"type": "string", "format": "uri-reference"}, OpenApiParameter.HEADER, response=[200, 201],
+    description="The snapshot's own URL (GET /api/v1/snapshots/<id>/).",
+)
 WRITE_PARAMETERS = [LESSON_SLUG, IDEMPOTENCY_KEY, IDEMPOTENT_REPLAYED, RETRY_AFTER]
 SECTION_QUERY = OpenApiParameter(
     "section", {"type": "integer", "minimum": 1}, OpenApiParameter.QUERY, required=False,
@@ -42,17 +51,18 @@ STEP_NUMBER = OpenApiParameter(
 )
 
 
-class LessonDetailView(APIView):
+class LessonDetailView(RateLimitHeadersMixin, APIView):
     @extend_schema(
         operation_id="lessons_retrieve", tags=["lessons"], summary="A lesson, its Your Turn and my progress in it",
         description=(
             "Everything the lesson's screens need in one response: the Guide's typed sections (with my warm-up "
             "answers and their recall), FAQs, quick reference, next steps, the Your Turn definition with my "
             "reflections, latest snapshot and its insights, and my reading progress. Reading this does not "
-            "start the lesson: send PUT …/progress/ for that."
+            "start the lesson: send PUT …/progress/ for that. Sends an ETag; with If-None-Match it answers 304 "
+            "while neither the lesson nor anything of mine in it has changed."
         ),
-        responses={200: s.LessonDetailSerializer, **LESSON_ERRORS},
-        parameters=[LESSON_SLUG, RETRY_AFTER],
+        responses={200: s.LessonDetailSerializer, **NOT_MODIFIED, **LESSON_ERRORS},
+        parameters=[LESSON_SLUG, IF_NONE_MATCH, ETAG, RETRY_AFTER],
     )
     def get(self, request: Request, slug: str) -> Response:
         user = request.user
@@ -66,10 +76,12 @@ class LessonDetailView(APIView):
         # The presenter's dict is already what LessonDetailSerializer renders (same keys and
         # order, JSON-ready values: tests/api/test_lesson_detail.py compares them), so it is
         # returned as it is; the serializer stays the schema's (extend_schema above).
-        return Response(presenters.lesson_data(lesson=lesson, guide=guide, extras=extras, page=page, user=user))
+        return conditional_response(
+            request, presenters.lesson_data(lesson=lesson, guide=guide, extras=extras, page=page, user=user)
+        )
 
 
-class PromptResponseView(APIView):
+class PromptResponseView(RateLimitHeadersMixin, APIView):
     @extend_schema(
         operation_id="lessons_prompt_response_update", tags=["lessons"], summary="Save my warm-up answers",
         description="The list sent is the whole answer: slot N is item N, an empty text clears a slot, and "
@@ -91,7 +103,7 @@ class PromptResponseView(APIView):
         section = selectors.prompt_section_get(lesson=lesson, section_id=incoming.validated_data.get("section"))
         answers = services.prompt_answers_save(
             user=request.user, section=section, answers=incoming.validated_data["answers"],
-            clear=incoming.validated_data["clear"],
+            clear=incoming.validated_data.get("clear", False),
         )
         data = {
             "section": section.pk,
@@ -101,7 +113,7 @@ class PromptResponseView(APIView):
         return Response(s.PromptResponseSerializer(data).data)
 
 
-class PromptDraftView(APIView):
+class PromptDraftView(RateLimitHeadersMixin, APIView):
     @extend_schema(
         operation_id="lessons_prompt_response_draft_update", tags=["lessons"],
         summary="Keep my unsaved warm-up answers (autosave)",
@@ -134,7 +146,7 @@ class PromptDraftView(APIView):
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
-class ReflectionDraftView(APIView):
+class ReflectionDraftView(RateLimitHeadersMixin, APIView):
     @extend_schema(
         operation_id="lessons_your_turn_reflections_draft_update", tags=["your turn"],
         summary="Keep my unsaved text for a step (autosave)",
@@ -166,14 +178,20 @@ class ReflectionDraftView(APIView):
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
-class SnapshotCreateView(APIView):
+class SnapshotCreateView(RateLimitHeadersMixin, APIView):
     @extend_schema(
         operation_id="lessons_your_turn_snapshots_create", tags=["your turn"], summary="Rate myself (step 1)",
         description="Records an immutable snapshot on the Turn's framework. A missing, unknown or out-of-range "
-                    "rating is a 400 naming `ratings.<key>`. The response carries the insights the web shows.",
+                    "rating is a 400 naming `ratings.<key>`. The response carries the insights the web shows. "
+                    "Made offline: send `client_id` and `taken_at`; a client_id already recorded answers 200 with "
+                    "that snapshot and records nothing.",
         request=s.SnapshotWriteSerializer,
-        responses={201: s.SnapshotDetailSerializer, **LESSON_WRITE_ERRORS},
-        parameters=WRITE_PARAMETERS,
+        responses={
+            201: OpenApiResponse(s.SnapshotDetailSerializer, description="Recorded."),
+            200: OpenApiResponse(s.SnapshotDetailSerializer, description="This client_id was already recorded."),
+            **LESSON_WRITE_ERRORS,
+        },
+        parameters=[*WRITE_PARAMETERS, LOCATION],
     )
     @idempotent
     def post(self, request: Request, slug: str) -> Response:
@@ -181,22 +199,29 @@ class SnapshotCreateView(APIView):
         turn = selectors.turn_get(lesson=lesson)
         incoming = s.SnapshotWriteSerializer(data=request.data)
         incoming.is_valid(raise_exception=True)
-        snapshot = services.snapshot_record(user=request.user, turn=turn, ratings=incoming.validated_data["ratings"])
+        client_id = incoming.validated_data.get("client_id")
+        known = client_id is not None and selectors.snapshot_by_client_id(user=request.user, client_id=client_id)
+        snapshot = services.snapshot_record(
+            user=request.user, turn=turn, ratings=incoming.validated_data["ratings"], client_id=client_id,
+            taken_at=incoming.validated_data.get("taken_at"),
+        )
         view = selectors.snapshot_get(user=request.user, pk=snapshot.pk)
         data = presenters.snapshot_detail_data(view, user=request.user)
         location = reverse("api:snapshot-detail", kwargs={"pk": snapshot.pk})
-        return Response(s.SnapshotDetailSerializer(data).data, status=status.HTTP_201_CREATED,
+        return Response(s.SnapshotDetailSerializer(data).data,
+                        status=status.HTTP_200_OK if known else status.HTTP_201_CREATED,
                         headers={"Location": location})
 
 
-class ReflectionView(APIView):
+class ReflectionView(RateLimitHeadersMixin, APIView):
     @extend_schema(
         operation_id="lessons_your_turn_reflections_update", tags=["your turn"],
         summary="Save my reflection for a step",
         description="Saves the text in my current attempt; saving again keeps the earlier version. The step's "
                     "points are paid once per student, the first time the text meets the rule in `depth.rule` "
                     "(enough words, a word counting at most 3 times, not copied); retries, edits, retakes and "
-                    "races never pay twice. Text over the limit is refused (400), never cut.",
+                    "races never pay twice. Text over the limit is refused (400), never cut. Written offline: send "
+                    "`client_id` and `taken_at`; a client_id already saved writes nothing (`replayed` true).",
         request=s.ReflectionWriteSerializer,
         responses={200: s.ReflectionResultSerializer, **LESSON_WRITE_ERRORS},
         parameters=[*WRITE_PARAMETERS, STEP_NUMBER],
@@ -212,7 +237,10 @@ class ReflectionView(APIView):
         the_step = selectors.reflection_step_get(lesson=lesson, number=step)
         incoming = s.ReflectionWriteSerializer(data=request.data)
         incoming.is_valid(raise_exception=True)
-        result = services.reflection_save(user=request.user, step=the_step, text=incoming.validated_data["text"])
+        result = services.reflection_save(
+            user=request.user, step=the_step, text=incoming.validated_data["text"],
+            client_id=incoming.validated_data.get("client_id"), taken_at=incoming.validated_data.get("taken_at"),
+        )
         attempt = result.reflection.attempt
         data = {
             "step": the_step.number,
@@ -224,11 +252,12 @@ class ReflectionView(APIView):
             "unlocked": [{"slug": t.slug, "title": t.title} for t in result.unlocked],
             "min_words": the_step.min_words,
             "points": the_step.points,
+            "replayed": result.replayed,
         }
         return Response(s.ReflectionResultSerializer(data).data)
 
 
-class TurnCompleteView(APIView):
+class TurnCompleteView(RateLimitHeadersMixin, APIView):
     @extend_schema(
         operation_id="lessons_your_turn_complete", tags=["your turn"], summary="Mark this Turn complete",
         description="Idempotent: completing again answers 200 with created false. A Turn with a rating step "
@@ -252,7 +281,7 @@ class TurnCompleteView(APIView):
         return Response(s.CompletionSerializer(data).data)
 
 
-class SnapshotListView(generics.ListAPIView):
+class SnapshotListView(RateLimitHeadersMixin, generics.ListAPIView):
     serializer_class = s.SnapshotSerializer
 
     def get_queryset(self):
@@ -265,14 +294,14 @@ class SnapshotListView(generics.ListAPIView):
 
     @extend_schema(
         operation_id="snapshots_list", tags=["snapshots"], summary="My snapshots, newest first",
-        responses={200: s.SnapshotSerializer(many=True), **error_responses(*READ_ERRORS, 404)},
+        responses={200: s.SnapshotSerializer(many=True), **error_responses(400, *READ_ERRORS, 404)},
         parameters=[RETRY_AFTER],
     )
     def get(self, request: Request, *args, **kwargs) -> Response:
         return super().get(request, *args, **kwargs)
 
 
-class SnapshotDetailView(APIView):
+class SnapshotDetailView(RateLimitHeadersMixin, APIView):
     @extend_schema(
         operation_id="snapshots_retrieve", tags=["snapshots"], summary="One of my snapshots, with its insights",
         responses={200: s.SnapshotDetailSerializer, **error_responses(*READ_ERRORS, 404)},
@@ -283,7 +312,7 @@ class SnapshotDetailView(APIView):
         return Response(s.SnapshotDetailSerializer(presenters.snapshot_detail_data(view, user=request.user)).data)
 
 
-class SnapshotCompareView(APIView):
+class SnapshotCompareView(RateLimitHeadersMixin, APIView):
     @extend_schema(
         operation_id="snapshots_compare", tags=["snapshots"], summary="Compare two of my snapshots",
         description="Per category, matched by key; a category only one snapshot has is kept with null on the "
@@ -313,17 +342,15 @@ class SnapshotCompareView(APIView):
         return Response(s.ComparisonSerializer(data).data)
 
 
-class DepthPointsView(APIView):
-    pagination_class = PageNumberPagination
+class DepthPointsView(RateLimitHeadersMixin, APIView):
+    pagination_class = Pagination
 
     @extend_schema(
         operation_id="depth_points_retrieve", tags=["depth points"],
         summary="My Depth points: balance, ledger (paginated) and next unlock",
-        parameters=[
-            OpenApiParameter("page", {"type": "integer", "minimum": 1}, description="Ledger page, from 1."),
-            RETRY_AFTER,
-        ],
-        responses={200: s.DepthPointsSerializer, **error_responses(*READ_ERRORS, 404)},
+        description="Each ledger row names the lesson and step whose reflection paid it.",
+        parameters=[PAGE, PAGE_SIZE, RETRY_AFTER],
+        responses={200: s.DepthPointsSerializer, **error_responses(400, *READ_ERRORS, 404)},
     )
     def get(self, request: Request) -> Response:
         paginator = self.pagination_class()
@@ -335,6 +362,71 @@ class DepthPointsView(APIView):
             "count": paginator.page.paginator.count,
             "next": paginator.get_next_link(),
             "previous": paginator.get_previous_link(),
-            "results": rows,
+            "results": [presenters.ledger_entry_data(row) for row in rows],
         }
         return Response(s.DepthPointsSerializer(data).data)
+
+
+class DashboardView(RateLimitHeadersMixin, APIView):
+    @extend_schema(
+        operation_id="dashboard_retrieve", tags=["dashboard"], summary="My dashboard, as the web shows it",
+        description="Continue point, Core Track progress, Extension Courses, Depth points and the next unlock, "
+                    "the skills retake date, and unlock notices not yet read. Reading does not mark notices "
+                    "read: POST /api/v1/dashboard/notices/read/ once they have been shown.",
+        responses={200: s.DashboardSerializer, **error_responses(*READ_ERRORS)},
+        parameters=[RETRY_AFTER],
+    )
+    def get(self, request: Request) -> Response:
+        board = selectors.dashboard(user=request.user)
+        return Response(s.DashboardSerializer(presenters.dashboard_data(board)).data)
+
+
+class NoticesReadView(RateLimitHeadersMixin, APIView):
+    @extend_schema(
+        operation_id="dashboard_notices_read", tags=["dashboard"], summary="Mark unlock notices read",
+        description="Marks the named notices (or every unread one) read, so they are announced once, on any "
+                    "device or on the web. Marking a notice again does nothing.",
+        request=s.NoticesReadSerializer,
+        responses={200: s.NoticesReadResultSerializer, **error_responses(*WRITE_ERRORS)},
+        parameters=[IDEMPOTENCY_KEY, IDEMPOTENT_REPLAYED, RETRY_AFTER],
+    )
+    @idempotent
+    def post(self, request: Request) -> Response:
+        incoming = s.NoticesReadSerializer(data=request.data)
+        incoming.is_valid(raise_exception=True)
+        marked = lesson_services.unlock_notices_mark_read(user=request.user, tracks=incoming.validated_data.get("tracks"))
+        data = {
+            "marked": [{"slug": t.slug, "title": t.title} for t in marked],
+            "unlock_notices": [presenters.unlock_notice_data(u) for u in lesson_selectors.unlock_notices(user=request.user)],
+        }
+        return Response(s.NoticesReadResultSerializer(data).data)
+
+
+class SkillsHistoryView(RateLimitHeadersMixin, APIView):
+    @extend_schema(
+        operation_id="skills_retrieve", tags=["snapshots"], summary="My skills history per framework, with chart data",
+        description="What the web's skills page shows: per framework, every snapshot (newest first) and the "
+                    "radar's labels and series; and when a retake is due.",
+        responses={200: s.SkillsHistorySerializer, **error_responses(*READ_ERRORS)},
+        parameters=[RETRY_AFTER],
+    )
+    def get(self, request: Request) -> Response:
+        data = presenters.skills_history_data(
+            selectors.skills_history(user=request.user), retake_due=selectors.retake_due(user=request.user)
+        )
+        return Response(s.SkillsHistorySerializer(data).data)
+
+
+class SkillsCsvView(RateLimitHeadersMixin, APIView):
+    @extend_schema(
+        operation_id="skills_export_csv", tags=["snapshots"], summary="My skills history as CSV",
+        description="The web's download, for token clients: one row per snapshot and category "
+                    "(snapshot_id, taken_at, framework, category, rating); text cells guarded against formulas.",
+        responses={
+            (200, "text/csv"): OpenApiResponse(OpenApiTypes.STR, description="The CSV file."),
+            **error_responses(*READ_ERRORS),
+        },
+        parameters=[RETRY_AFTER],
+    )
+    def get(self, request: Request) -> HttpResponse:
+        return skills_csv_response(user=request.user)

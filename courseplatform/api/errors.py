@@ -20,6 +20,7 @@ Unknown paths under /api/ get it from `not_found` (the last URL pattern).
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
@@ -27,7 +28,7 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, HttpRequest, JsonResponse
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema_field
 from rest_framework import exceptions, serializers
 from rest_framework.response import Response
 from rest_framework.settings import api_settings
@@ -125,27 +126,64 @@ def not_found(request: HttpRequest, *args: Any, **kwargs: Any) -> JsonResponse:
 
 # --- OpenAPI ----------------------------------------------------------------------
 
-class ErrorDetailSerializer(serializers.Serializer):
-    status = serializers.IntegerField(help_text="The HTTP status, repeated.")
-    code = serializers.CharField(
-        help_text="Machine-readable: invalid, parse_error, not_authenticated, authentication_failed, "
-                  "permission_denied, track_locked, not_found, method_not_allowed, not_acceptable, "
-                  "unsupported_media_type, throttled, idempotency_key_reused, idempotency_in_progress, "
-                  "too_large, too_deep."
-    )
-    message = serializers.CharField(help_text="A sentence a person can read.")
-    fields = serializers.DictField(
-        child=serializers.ListField(child=serializers.CharField()),
-        required=False,
-        help_text="Only when particular fields are wrong: field name (dotted, list positions from 1) → problems.",
-    )
-    track = serializers.DictField(
-        required=False, help_text="Only with code track_locked: slug, title, unlock_threshold, points_needed."
-    )
+# The general shape (`Error`, `ErrorDetail`) stays in the schema for older clients: courseplatform.api.schema.
 
 
-class ErrorSerializer(serializers.Serializer):
-    error = ErrorDetailSerializer()
+class LockedTrackSerializer(serializers.Serializer):
+    """What `track_locked` says about the course: what it takes to open it."""
+
+    slug = serializers.SlugField()
+    title = serializers.CharField()
+    unlock_threshold = serializers.IntegerField(help_text="Depth points that unlock it.")
+    points_needed = serializers.IntegerField(help_text="Depth points I still need.")
+
+
+# Which codes each status answers with; `track_locked` only where a locked course can be met.
+# Each list is named in SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"] (Error400CodeEnum, ...).
+ERROR_400_CODES = ["invalid", "parse_error", "too_deep"]
+ERROR_401_CODES = ["not_authenticated", "authentication_failed"]
+ERROR_403_CODES = ["permission_denied"]
+ERROR_403_LOCKED_CODES = ["permission_denied", "track_locked"]
+ERROR_404_CODES = ["not_found"]
+ERROR_409_CODES = ["idempotency_in_progress"]
+ERROR_413_CODES = ["too_large"]
+ERROR_415_CODES = ["unsupported_media_type"]
+ERROR_422_CODES = ["idempotency_key_reused"]
+ERROR_429_CODES = ["throttled"]
+CODES_BY_STATUS = {
+    400: ERROR_400_CODES, 401: ERROR_401_CODES, 403: ERROR_403_CODES, 404: ERROR_404_CODES,
+    409: ERROR_409_CODES, 413: ERROR_413_CODES, 415: ERROR_415_CODES, 422: ERROR_422_CODES, 429: ERROR_429_CODES,
+}
+
+
+@functools.cache
+def typed_error_serializer(status: int, locked: bool = False) -> type[serializers.Serializer]:
+    """The error shape for one status, its `code` an enum of what that status can say.
+
+    Named Error<status> (Error403Locked where `track_locked` and its typed `track` can come),
+    so generated clients get one class per case. Call it through `error_responses`.
+    """
+    codes = ERROR_403_LOCKED_CODES if locked else CODES_BY_STATUS[status]
+    name = f"Error{status}{'Locked' if locked else ''}"
+
+    code_field = extend_schema_field({"type": "string", "enum": codes})(
+        type(f"{name}CodeField", (serializers.CharField,), {})
+    )
+    fields: dict[str, Any] = {
+        "status": extend_schema_field({"type": "integer", "minimum": status, "maximum": status})(
+            type(f"{name}StatusField", (serializers.IntegerField,), {})
+        )(help_text="The HTTP status, repeated."),
+        "code": code_field(help_text="Machine-readable: " + ", ".join(codes) + "."),
+        "message": serializers.CharField(help_text="A sentence a person can read."),
+    }
+    # Both stay on every status (v1.0 documented them so); each says when it comes.
+    fields["fields"] = serializers.DictField(
+        child=serializers.ListField(child=serializers.CharField()), required=False,
+        help_text="Only with code invalid: field name (dotted, list positions from 1) → problems.",
+    )
+    fields["track"] = LockedTrackSerializer(required=False, help_text="Only with code track_locked.")
+    detail = type(f"{name}DetailSerializer", (serializers.Serializer,), fields)
+    return type(f"{name}Serializer", (serializers.Serializer,), {"error": detail()})
 
 
 ERROR_DESCRIPTIONS = {
@@ -161,15 +199,23 @@ ERROR_DESCRIPTIONS = {
     429: "Too many requests; retry after Retry-After seconds.",
 }
 
+
+def error_responses(*statuses: int, locked: bool = False) -> dict[int, OpenApiResponse]:
+    """OpenAPI responses for the given error statuses, each in the one error shape with its own codes.
+
+    `locked`: the operation reads a lesson, so a 403 can be `track_locked` (with `track`).
+    """
+    return {
+        status: OpenApiResponse(typed_error_serializer(status, locked and status == 403),
+                                description=ERROR_DESCRIPTIONS[status])
+        for status in statuses
+    }
+
+
 RETRY_AFTER = OpenApiParameter(
     "Retry-After", int, OpenApiParameter.HEADER, response=[409, 429],
     description="Seconds to wait before retrying.",
 )
-
-
-def error_responses(*statuses: int) -> dict[int, OpenApiResponse]:
-    """OpenAPI responses for the given error statuses, all in the one error shape."""
-    return {status: OpenApiResponse(ErrorSerializer, description=ERROR_DESCRIPTIONS[status]) for status in statuses}
 
 
 READ_ERRORS = (401, 429)

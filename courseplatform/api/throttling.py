@@ -14,10 +14,24 @@ Sign-up and login are allauth's views; ACCOUNT_RATE_LIMITS limits them (also
 in the cache) and `courseplatform.api.middleware` adds their Retry-After.
 """
 
+import math
+from dataclasses import dataclass
+
 from rest_framework.settings import api_settings
 from rest_framework.throttling import SimpleRateThrottle
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
+@dataclass(frozen=True)
+class RateLimitReport:
+    """Where a request left the student's counter for one policy (`courseplatform.api.ratelimit` sends it)."""
+
+    policy: str  # the scope, e.g. api_write
+    limit: int  # requests allowed per window
+    window: int  # seconds
+    remaining: int  # requests left in the window after this one
+    reset: int  # seconds until the window has room again
 
 
 class _StudentRateThrottle(SimpleRateThrottle):
@@ -32,6 +46,16 @@ class _StudentRateThrottle(SimpleRateThrottle):
         if (request.method not in SAFE_METHODS) != self.writes:
             return True
         return super().allow_request(request, view)
+
+    def report(self) -> RateLimitReport | None:
+        """This request's standing against the rate; None when this throttle did not count it."""
+        history = getattr(self, "history", None)
+        if history is None or not self.num_requests:
+            return None
+        remaining = max(0, self.num_requests - len(history))
+        reset = self.duration - (self.now - history[-1]) if history else self.duration
+        return RateLimitReport(policy=self.scope, limit=self.num_requests, window=self.duration,
+                               remaining=remaining, reset=max(0, math.ceil(reset)))
 
     def get_cache_key(self, request, view) -> str:
         user = request.user

@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "allauth.account",
     "allauth.mfa",
     "allauth.headless",
+    "corsheaders",
     "rest_framework",
     "drf_spectacular",
     "drf_spectacular_sidecar",
@@ -57,6 +58,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Before anything that can answer (a CORS preflight must not meet authentication).
+    "corsheaders.middleware.CorsMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # CSP, Permissions-Policy, Cache-Control and Vary on every answer but static files.
     "courseplatform.middleware.SecurityHeadersMiddleware",
@@ -229,6 +232,12 @@ ACCOUNT_RATE_LIMITS = {
     "login_failed": "10/m/ip,5/5m/key",
     "signup": "20/m/ip",
 }
+# A phone cannot follow a web link back into the app: e-mail verification and
+# password reset send a short code the student types in (web and app alike).
+# allauth allows verification by code only when verification is mandatory
+# (production's default); with "optional" the e-mail carries a link instead.
+ACCOUNT_EMAIL_VERIFICATION_BY_CODE_ENABLED = ACCOUNT_EMAIL_VERIFICATION == "mandatory"
+ACCOUNT_PASSWORD_RESET_BY_CODE_ENABLED = True
 
 # --- Staff accounts: second factor and idle timeout ------------------------------
 # allauth.mfa: an authenticator app (TOTP) and single-use recovery codes, for
@@ -253,6 +262,8 @@ SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if TRUSTED_PROXY_C
 
 HEADLESS_CLIENTS = ("app",)
 HEADLESS_ONLY = False
+# allauth's own OpenAPI spec of /_allauth/app/v1/... at /_allauth/openapi.json (and .yaml).
+HEADLESS_SERVE_SPECIFICATION = True
 # allauth's session-token strategy, looking a token up with one read instead of two.
 HEADLESS_TOKEN_STRATEGY = "accounts.tokens.SessionTokenStrategy"
 
@@ -294,7 +305,8 @@ REST_FRAMEWORK = {
     # DRF's JSON parser, refusing control characters in strings (courseplatform.api.parsers).
     "DEFAULT_PARSER_CLASSES": ["courseplatform.api.parsers.JSONParser"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
+    # ?page=&page_size= (1..100), 20 a page by default.
+    "DEFAULT_PAGINATION_CLASS": "courseplatform.api.pagination.Pagination",
     "PAGE_SIZE": 20,
     "UNAUTHENTICATED_USER": None,
     "EXCEPTION_HANDLER": "courseplatform.api.errors.api_exception_handler",
@@ -322,17 +334,30 @@ MIDDLEWARE = [*MIDDLEWARE, "courseplatform.api.middleware.RateLimitRetryAfterMid
 SPECTACULAR_SETTINGS = {
     "TITLE": "Soft Synced API",
     "DESCRIPTION": (
-        "The REST API the Soft Synced mobile client uses: lessons, Your Turn, snapshots and Depth points. "
-        "Sign up and log in with allauth headless (/_allauth/app/v1/auth/...), then send the session token "
+        "The REST API the Soft Synced mobile client uses: the dashboard, lessons, Your Turn, snapshots, skills "
+        "history and Depth points. Sign up, verify the e-mail address by code, log in, reset a password by code "
+        "and log out with allauth headless (/_allauth/app/v1/...), described by its own OpenAPI spec at "
+        "[/_allauth/openapi.json](/_allauth/openapi.json); then send the session token "
         "as X-Session-Token. Every 4xx has one JSON shape: {\"error\": {status, code, message, fields?}}. "
-        "Guide: docs/api.md."
+        "Within v1 changes are additive only. Guide: docs/api.md."
     ),
-    "VERSION": "1.0.0",
+    "VERSION": "1.4.0",
+    # OpenAPI 3.1: a nullable object is `oneOf: [$ref, {type: null}]`, which strict validators accept.
+    "OAS_VERSION": "3.1.0",
+    "SERVERS": [{"url": "/", "description": "The server that serves this schema."}],
+    "LICENSE": {"name": "Proprietary", "identifier": "LicenseRef-Proprietary"},
+    "CONTACT": {"name": "Soft Synced"},
+    # The docs UI shows our schema; its description links allauth headless's (sign-up, login,
+    # verification, reset). A `urls` picker needs Swagger's standalone layout, which the
+    # script-file docs view (no inline script under the CSP) does not load.
+    "SWAGGER_UI_SETTINGS": {"deepLinking": True},
     "SERVE_INCLUDE_SCHEMA": False,
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # RateLimit headers on every answer; the general Error component kept for older clients.
+    "POSTPROCESSING_HOOKS": ["courseplatform.api.schema.postprocess"],
     "SCHEMA_PATH_PREFIX": r"/api/v1",
     # Several serializers have a `kind`; name each enum after its model.
     "ENUM_NAME_OVERRIDES": {
@@ -340,8 +365,26 @@ SPECTACULAR_SETTINGS = {
         "SectionKindEnum": "lessons.models.Section.Kind",
         "TurnStepKindEnum": "assessments.models.TurnStep.Kind",
         "LessonStateEnum": ["not_started", "in_progress", "done"],
+        # Each error status's codes (courseplatform.api.errors).
+        **{f"Error{status}CodeEnum": f"courseplatform.api.errors.ERROR_{status}_CODES"
+           for status in (400, 401, 403, 404, 409, 413, 415, 422, 429)},
+        "Error403LockedCodeEnum": "courseplatform.api.errors.ERROR_403_LOCKED_CODES",
     },
 }
+
+# --- CORS ---------------------------------------------------------------------
+# Browser-based clients (a web build of the app) on other origins: only those
+# listed may call the API and allauth headless; preflights are answered before
+# authentication. Comma-separated origins, e.g. https://app.softsynced.example.
+CORS_ALLOWED_ORIGINS = env_list("CORS_ALLOWED_ORIGINS")
+CORS_URLS_REGEX = r"^/(api|_allauth)/.*$"
+CORS_ALLOW_HEADERS = (
+    "accept", "content-type", "authorization", "x-session-token", "idempotency-key", "if-none-match",
+    "x-csrftoken", "x-requested-with",
+)
+CORS_EXPOSE_HEADERS = (
+    "etag", "location", "retry-after", "idempotent-replayed", "ratelimit", "ratelimit-policy",
+)
 
 # --- Product rules that are settings --------------------------------------------
 SOFTSYNCED = {
@@ -351,6 +394,10 @@ SOFTSYNCED = {
     "REFLECTION_MAX_CHARS": 10_000,
     # A warm-up prompt answer longer than this is refused.
     "PROMPT_ANSWER_MAX_CHARS": 500,
+    # An offline write (snapshot, reflection) carries the device's `taken_at`: at most this far
+    # ahead of the server's clock, and no older than the offline window.
+    "CLIENT_CLOCK_SKEW": timedelta(minutes=5),
+    "OFFLINE_WRITE_MAX_AGE": timedelta(days=30),
 }
 
 # --- Logging --------------------------------------------------------------------

@@ -12,6 +12,9 @@ if not os.environ.get("DJANGO_SECRET_KEY"):
 SECRET_KEY = os.environ["DJANGO_SECRET_KEY"]
 
 DEBUG = False
+# A real address is required, proven by a code sent to it (see base.py).
+ACCOUNT_EMAIL_VERIFICATION = os.environ.get("ACCOUNT_EMAIL_VERIFICATION", "mandatory")
+ACCOUNT_EMAIL_VERIFICATION_BY_CODE_ENABLED = ACCOUNT_EMAIL_VERIFICATION == "mandatory"
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", "localhost")
 
 # --- HTTPS and cookies ----------------------------------------------------------

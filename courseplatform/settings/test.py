@@ -10,6 +10,7 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 ACCOUNT_EMAIL_VERIFICATION = "optional"
+ACCOUNT_EMAIL_VERIFICATION_BY_CODE_ENABLED = False  # allauth allows it only with "mandatory" (tests that need it say so)
 ACCOUNT_RATE_LIMITS = False
 
 # --- REST API -------------------------------------------------------------------

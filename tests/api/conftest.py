@@ -7,10 +7,12 @@ uses a real allauth session token, the way the mobile client does.
 from types import SimpleNamespace
 
 import pytest
+from django.test.client import Client
 from rest_framework.test import APIClient
 
 from assessments.models import TurnStep
 from lessons.models import Lesson, Section
+from tests.api.openapi_check import check_response
 from tests.factories import (
     DEFAULT_PASSWORD,
     SPECTRUM,
@@ -26,6 +28,20 @@ from tests.factories import (
     TurnFactory,
     TurnStepFactory,
 )
+
+
+@pytest.fixture(autouse=True)
+def _every_answer_matches_the_schema(monkeypatch):
+    """Every answer an API test receives is checked against the served schema (tests/api/openapi_check.py)."""
+    original = Client.request
+
+    def request(self, **environ):
+        response = original(self, **environ)
+        check_response(environ.get("REQUEST_METHOD", "GET"), environ.get("PATH_INFO", ""), response)
+        return response
+
+    monkeypatch.setattr(Client, "request", request)
+
 
 LOGIN_URL = "/_allauth/app/v1/auth/login"
 SIGNUP_URL = "/_allauth/app/v1/auth/signup"

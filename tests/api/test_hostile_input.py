@@ -51,7 +51,8 @@ def _text_fields(schema: dict, node: dict, prefix: str = "") -> list[str]:
         return paths
     if node.get("type") == "array":
         return _text_fields(schema, node["items"], f"{prefix}.1" if prefix else "1")
-    if node.get("type") == "string" and "format" not in node:
+    kinds = node.get("type") if isinstance(node.get("type"), list) else [node.get("type")]
+    if "string" in kinds and "format" not in node:  # OpenAPI 3.1: a nullable text is ["string", "null"]
         return [prefix]
     return []
 

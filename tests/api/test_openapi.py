@@ -20,6 +20,8 @@ V1_OPERATIONS = {
     ("post", "/api/v1/lessons/{slug}/your-turn/complete/"),
     ("get", "/api/v1/snapshots/"), ("get", "/api/v1/snapshots/{id}/"), ("get", "/api/v1/snapshots/compare/"),
     ("get", "/api/v1/depth-points/"),
+    ("get", "/api/v1/dashboard/"), ("post", "/api/v1/dashboard/notices/read/"),
+    ("get", "/api/v1/skills/"), ("get", "/api/v1/skills/export.csv"),
 }
 
 
@@ -54,7 +56,7 @@ def test_the_schema_describes_every_v1_endpoint_with_the_session_token_scheme(db
             for status, response in operation["responses"].items():
                 if status.startswith("4"):
                     ref = response["content"]["application/json"]["schema"]["$ref"]
-                    assert ref == "#/components/schemas/Error", (method, path, status)
+                    assert ref.startswith(f"#/components/schemas/Error{status}"), (method, path, status)
 
 
 def test_every_write_documents_the_idempotency_key_and_its_errors(db):
@@ -76,8 +78,8 @@ def test_writable_fields_are_only_those_a_student_may_set(db):
     assert set(components["PatchedMeUpdateRequest"]["properties"]) == {
         "display_name", "definition_of_success", "producer_path", "reminders_opt_in",
     }
-    assert set(components["ReflectionWriteRequest"]["properties"]) == {"text"}
-    assert set(components["SnapshotWriteRequest"]["properties"]) == {"ratings"}
+    assert set(components["ReflectionWriteRequest"]["properties"]) == {"text", "client_id", "taken_at"}
+    assert set(components["SnapshotWriteRequest"]["properties"]) == {"ratings", "client_id", "taken_at"}
 
 
 def test_the_docs_page_loads_swagger_ui_from_our_own_static_files(db):
@@ -88,3 +90,100 @@ def test_the_docs_page_loads_swagger_ui_from_our_own_static_files(db):
     assert "swagger-ui" in html
     sources = re.findall(r'(?:src|href)="([^"]+)"', html)
     assert sources and all(not s.startswith(("http://", "https://", "//")) for s in sources), sources
+
+
+def test_a_strict_validator_accepts_the_served_schema(db):
+    """openapi-spec-validator (OpenAPI 3.1 and its JSON Schema dialect) finds no error."""
+    from openapi_spec_validator import validate
+
+    doc = Client().get("/api/schema/?format=json").json()
+
+    validate(doc)
+    assert doc["openapi"] == "3.1.0"
+    assert doc["servers"] and doc["info"]["license"]["name"]
+
+
+def test_nullable_objects_are_a_typed_one_of_with_null(db):
+    lesson = schema()["components"]["schemas"]["LessonDetail"]["properties"]
+
+    assert {"type": "null"} in lesson["next_lesson"]["oneOf"]
+    assert {"$ref": "#/components/schemas/NextLesson"} in lesson["next_lesson"]["oneOf"]
+
+
+def _ref_of(prop: dict) -> str:
+    return (prop.get("$ref") or prop["allOf"][0]["$ref"]).rsplit("/", 1)[-1]
+
+
+def test_error_codes_are_an_enum_per_status_and_track_locked_is_typed(db):
+    doc = schema()
+    components = doc["components"]["schemas"]
+    lesson_403 = doc["paths"]["/api/v1/lessons/{slug}/"]["get"]["responses"]["403"]
+    locked = lesson_403["content"]["application/json"]["schema"]["$ref"].rsplit("/", 1)[-1]
+    detail = components[components[locked]["properties"]["error"]["$ref"].rsplit("/", 1)[-1]]
+
+    code = components[_ref_of(detail["properties"]["code"])]
+    assert code["enum"] == ["permission_denied", "track_locked"]
+    assert _ref_of(detail["properties"]["track"]) == "LockedTrack"
+    assert set(components["LockedTrack"]["required"]) == {"slug", "title", "unlock_threshold", "points_needed"}
+    me_401 = doc["paths"]["/api/v1/me/"]["get"]["responses"]["401"]["content"]["application/json"]["schema"]["$ref"]
+    me_detail = components[components[me_401.rsplit("/", 1)[-1]]["properties"]["error"]["$ref"].rsplit("/", 1)[-1]]
+    assert components[_ref_of(me_detail["properties"]["code"])]["enum"] == [
+        "not_authenticated", "authentication_failed",
+    ]
+
+
+def test_headers_a_client_reads_are_documented(db):
+    paths = schema()["paths"]
+
+    created = paths["/api/v1/lessons/{slug}/your-turn/snapshots/"]["post"]["responses"]["201"]["headers"]
+    assert {"Location", "Idempotent-Replayed", "RateLimit", "RateLimit-Policy"} <= set(created)
+    for path in ("/api/v1/lessons/{slug}/", "/api/v1/tracks/{slug}/", "/api/v1/tracks/"):
+        get = paths[path]["get"]
+        assert "ETag" in get["responses"]["200"]["headers"] and "304" in get["responses"], path
+        assert "If-None-Match" in {p["name"] for p in get["parameters"]}, path
+    for item in paths.values():
+        for operation in item.values():
+            for status, response in operation["responses"].items():
+                assert {"RateLimit", "RateLimit-Policy"} <= set(response["headers"]), status
+
+
+def test_no_request_field_has_a_default_a_generated_client_would_require(db):
+    components = schema()["components"]["schemas"]
+
+    for name, component in components.items():
+        if name.endswith("Request"):
+            for field, spec in component.get("properties", {}).items():
+                assert "default" not in spec, f"{name}.{field}"
+    assert "finished" not in components["ProgressUpdateRequest"].get("required", [])
+
+
+def test_every_list_documents_a_bounded_page_size(db):
+    paths = schema()["paths"]
+
+    for path in ("/api/v1/tracks/", "/api/v1/snapshots/", "/api/v1/depth-points/"):
+        [size] = [p for p in paths[path]["get"]["parameters"] if p["name"] == "page_size"]
+        assert size["schema"] == {"type": "integer", "minimum": 1, "maximum": 100}, path
+
+
+def test_no_v1_operation_or_answer_field_has_disappeared(db):
+    """Within v1 the API only grows: everything in the last release's baseline is still in the schema."""
+    import json
+    from pathlib import Path
+
+    from tests.api.schema_surface import surface
+
+    baseline = json.loads((Path(__file__).parent / "schema_baseline.json").read_text())
+    current = set(surface(Client().get("/api/schema/?format=json").json()))
+
+    missing = [entry for entry in baseline if entry not in current]
+    assert not missing, f"{len(missing)} v1 entries are gone, e.g. {missing[:10]}"
+
+
+def test_the_docs_page_shows_our_schema_which_links_allauths_spec(db):
+    # The page's settings come as a script of its own (no inline script under the CSP); the
+    # schema it shows links allauth's spec in its description.
+    script = Client().get("/api/docs/?script=").content.decode()
+    schema = Client().get("/api/schema/?format=json").json()
+
+    assert 'url: "/api/schema/"' in script
+    assert "(/_allauth/openapi.json)" in schema["info"]["description"]
