@@ -337,7 +337,9 @@ class LessonAdmin(SortableAdminBase, MarkdownPreviewMixin, ArchiveInsteadOfDelet
     save_on_top = True
 
     class Media:
-        js = ("js/admin-section-kind.js",)
+        # Declared here, this replaces MarkdownPreviewMixin.Media: name both scripts.
+        js = (MARKDOWN_PREVIEW_JS, "js/admin-section-kind.js")
+        css = {"all": ("css/admin.css",)}
 
     def content_change(self, obj) -> dict:
         return {"lessons": [obj], "structure": True}
