@@ -361,7 +361,7 @@ class LessonAdmin(SortableAdminBase, MarkdownPreviewMixin, ArchiveInsteadOfDelet
             return _("Scheduled: %(when)s") % {"when": timezone.localtime(obj.publish_at).strftime("%Y-%m-%d %H:%M")}
         return _("Yes") if obj.is_published else _("No (draft)")
 
-    @admin.action(description=_("Publish the selected lessons now"), permissions=["change"])
+    @admin.action(description=_("Publish the selected lessons"), permissions=["change"])
     def publish(self, request: HttpRequest, queryset) -> None:
         changed = services.lessons_publish(lessons=queryset, publish=True)
         self._changed(request, changed)
