@@ -13,6 +13,8 @@ SECRET_KEY = os.environ["DJANGO_SECRET_KEY"]
 
 DEBUG = False
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", "localhost")
+# Uploads come from object storage or a proxy; a single server on local disk may opt in.
+SERVE_MEDIA = env_bool("SERVE_MEDIA", False)
 
 # --- HTTPS and cookies ----------------------------------------------------------
 # Behind a TLS-terminating load balancer that sets X-Forwarded-Proto.
