@@ -58,7 +58,8 @@ def test_ten_concurrent_completes_record_one_completion(student, course):
 
 def test_concurrent_reflections_on_two_steps_unlock_once(student, course):
     steps = [course.patterns, course.goals]
-    run_concurrently(10, lambda i: services.reflection_save(user=student, step=steps[i % 2], text=words(15)))
+    # A different text per step: the depth rule refuses a reflection copied from the student's other one.
+    run_concurrently(10, lambda i: services.reflection_save(user=student, step=steps[i % 2], text=words(15, f"step{i % 2}")))
     student.refresh_from_db()
     assert student.depth_points == 30
     assert student.track_unlocks.count() == 1
