@@ -22,7 +22,6 @@ from lessons.admin import (
     LessonAdmin,
     LessonChoiceField,
     MarkdownPreviewMixin,
-    refusal,
 )
 from lessons.models import Lesson
 from lessons.services import content_changed
@@ -242,14 +241,23 @@ class LessonTurnStepFormSet(TurnStepFormSet):
         return super().save(commit)
 
 
+class TurnStepsOnLessonChecks(InlineModelAdminChecks):
+    """Steps point at the lesson's Turn, not at the lesson: the formset bridges the one-to-one."""
+
+    def _check_relation(self, obj, parent_model):
+        return []
+
+
 class LessonTurnStepInline(TurnStepInline):
     formset = LessonTurnStepFormSet
     verbose_name = _("Your Turn step")
     verbose_name_plural = _("Your Turn steps")
     fk_name = "turn"
-    checks_class = type("LessonTurnStepChecks", (InlineModelAdminChecks,), {"_check_relation": lambda self, obj, parent: []})
+    checks_class = TurnStepsOnLessonChecks
 
     def get_formset(self, request, obj=None, **kwargs):
+        # The admin would build a Lesson → TurnStep formset, which has no foreign key to
+        # follow; build the Turn → TurnStep one (LessonTurnStepFormSet picks the Turn).
         fields = flatten_fieldsets(self.get_fieldsets(request, obj))
         readonly = self.get_readonly_fields(request, obj)
         exclude = [*readonly]
@@ -260,13 +268,7 @@ class LessonTurnStepInline(TurnStepInline):
             max_num=self.get_max_num(request, obj), can_delete=self.has_delete_permission(request, obj),
             formfield_callback=partial(self.formfield_for_dbfield, request=request),
         )
-
-        def hand_clean_DELETE(form) -> None:
-            if form.cleaned_data.get("DELETE") and form.instance.pk and form.instance.has_learner_records():
-                raise ValidationError(refusal(form.instance), code="archive_instead")
-
-        formset.form.hand_clean_DELETE = hand_clean_DELETE
-        return formset
+        return self.refuse_deleting_learner_records(formset)
 
 
 class LessonWithTurnAdmin(LessonAdmin):

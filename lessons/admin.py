@@ -77,8 +77,10 @@ class ArchiveInsteadOfDeleteInline:
     """
 
     def get_formset(self, request, obj=None, **kwargs):
-        formset = super().get_formset(request, obj, **kwargs)
+        return self.refuse_deleting_learner_records(super().get_formset(request, obj, **kwargs))
 
+    @staticmethod
+    def refuse_deleting_learner_records(formset):
         def hand_clean_DELETE(form) -> None:
             if form.cleaned_data.get("DELETE") and form.instance.pk and form.instance.has_learner_records():
                 raise ValidationError(refusal(form.instance), code="archive_instead")
