@@ -10,5 +10,11 @@ class AssessmentsConfig(AppConfig):
         # - guide: the Guide page (lessons) asks providers for the data of section
         #   kinds it does not own, such as warm-up prompts and recalls;
         # - exports: answers, snapshots, reflections, completions and the ledger
-        #   in "download my data" (accounts.exports).
+        #   in "download my data" (accounts.exports);
+        # - duplicating a lesson in the admin copies its Your Turn too.
+        from lessons.services import register_lesson_copier
+
         from . import exports, guide  # noqa: F401
+        from .services import turn_copy
+
+        register_lesson_copier(turn_copy)

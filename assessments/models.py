@@ -11,20 +11,23 @@ from django.db.models import Q
 from django.db.models.functions import Length
 from django.db.models.lookups import LessThanOrEqual
 from django.utils import timezone
+from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
 from lessons.markdown import render_markdown
-from lessons.models import Lesson, Section, bump_lesson_versions
+from lessons.models import Lesson, Section
 
 MIN_RATING = 1
 MAX_RATING = 10
 
 
 class LessonContent(models.Model):
-    """Authoring rows that lessons show: saving or deleting one is a new lesson version.
+    """Authoring rows that lessons show: a change to one is a change to those lessons.
 
-    The API and the Guide cache a lesson's content by `Lesson.content_version`,
-    so an author's edit to a Turn, a step or a skill category must move it too.
+    The API and the Guide cache a lesson's content by `Lesson.content_version`, so
+    whoever saves or deletes a Turn, a step, a framework or a category passes it to
+    `lessons.services.content_changed(parts=...)`, which bumps the versions of the
+    lessons named by `affected_lesson_ids()` (read it before a delete).
     """
 
     class Meta:
@@ -33,15 +36,8 @@ class LessonContent(models.Model):
     def affected_lessons(self) -> "models.QuerySet[Lesson]":
         raise NotImplementedError
 
-    def save(self, *args, **kwargs) -> None:
-        super().save(*args, **kwargs)
-        bump_lesson_versions(self.affected_lessons())
-
-    def delete(self, *args, **kwargs):
-        lessons = list(self.affected_lessons().values_list("pk", flat=True))
-        result = super().delete(*args, **kwargs)
-        bump_lesson_versions(Lesson.objects.filter(pk__in=lessons))
-        return result
+    def affected_lesson_ids(self) -> list[int]:
+        return list(self.affected_lessons().values_list("pk", flat=True))
 
 
 class ArchivableQuerySet(models.QuerySet):
@@ -105,7 +101,7 @@ class SkillCategory(Archivable, LessonContent):
 
     framework = models.ForeignKey(SkillFramework, on_delete=models.CASCADE, related_name="categories")
     name = models.CharField(_("name"), max_length=80)
-    slug = models.SlugField(_("key"), max_length=80)
+    slug = models.SlugField(_("key"), max_length=80, blank=True, help_text=_("Left empty, it is made from the name."))
     description = models.CharField(_("one-line description"), max_length=300, blank=True)
     level_descriptors = models.JSONField(
         _("level descriptors"),
@@ -142,6 +138,17 @@ class SkillCategory(Archivable, LessonContent):
 
     def affected_lessons(self) -> "models.QuerySet[Lesson]":
         return Lesson.objects.filter(turn__framework_id=self.framework_id)
+
+    def clean(self) -> None:
+        self.fill_slug()
+
+    def save(self, *args, **kwargs) -> None:
+        self.fill_slug()
+        super().save(*args, **kwargs)
+
+    def fill_slug(self) -> None:
+        if not self.slug:
+            self.slug = slugify(self.name)[:80]
 
     def has_learner_records(self) -> bool:
         return SnapshotRating.objects.filter(category=self).exists() or PromptAnswer.objects.filter(category=self).exists()

@@ -14,14 +14,14 @@ from uuid import UUID
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import F, Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
 from accounts.services import DEFINITION_OF_SUCCESS_MAX_LENGTH, profile_update
 from courseplatform.text import text_problem
-from lessons.models import Section, Track
+from lessons.models import Lesson, Section, Track
 from lessons.services import progress_mark_done, track_unlock
 
 from . import depth, selectors
@@ -559,6 +559,71 @@ def draft_save(
 @transaction.atomic
 def draft_discard(*, user: User, step: TurnStep | None = None, section: Section | None = None) -> None:
     Draft.objects.filter(user=user, target=draft_target(step=step, section=section)).delete()
+
+
+# --- Authoring ---------------------------------------------------------------------
+
+
+def turn_step_keys_fill(*, turn: Turn, steps: Sequence[TurnStep]) -> None:
+    """Give new steps (in their final order) a stable key: kind and number, unique among the Turn's live steps.
+
+    The key is what Depth points are paid under, so it is set once and kept when
+    steps are reordered; an author who types one keeps it.
+    """
+    taken = set(TurnStep.objects.filter(turn_id=turn.pk, archived_at__isnull=True).values_list("key", flat=True)) if turn.pk else set()
+    for number, step in enumerate(steps, start=1):
+        if step.pk is None and not step.key:
+            base = f"{step.kind}-{number}"
+            key, n = base, 1
+            while key in taken:
+                n += 1
+                key = f"{base}-{n}"
+            step.key = key
+        taken.add(step.key)
+
+
+def turn_steps_shift(*, turn: Turn) -> int:
+    """Move the Turn's live step numbers above the current highest (n → n + top); returns top.
+
+    Every new value is above every old one, so even a database that checks the
+    unique rule row by row (SQLite) never sees two live steps on one number.
+    """
+    live = TurnStep.objects.filter(turn_id=turn.pk, archived_at__isnull=True)
+    top = live.aggregate(top=Max("number"))["top"] or 0
+    if top:
+        live.update(number=F("number") + top)
+    return top
+
+
+@transaction.atomic
+def turn_steps_renumber(*, turn: Turn, step_ids: Sequence[int]) -> None:
+    """Number the Turn's live steps 1, 2, 3… in the order given (others follow in their order).
+
+    Two moves, so the unique (turn, number) rule for live steps never sees a clash halfway.
+    """
+    live = list(TurnStep.objects.filter(turn=turn, archived_at__isnull=True).order_by("number", "id").values_list("pk", flat=True))
+    order = [pk for pk in step_ids if pk in live] + [pk for pk in live if pk not in step_ids]
+    turn_steps_shift(turn=turn)
+    for number, pk in enumerate(order, start=1):
+        TurnStep.objects.filter(pk=pk).update(number=number)
+
+
+def turn_copy(*, source: Lesson, copy: Lesson) -> Turn | None:
+    """Copy a lesson's Your Turn and its live steps (keys kept) onto a copy of the lesson; students' work stays."""
+    turn = Turn.objects.filter(lesson=source).first()
+    if turn is None:
+        return None
+    steps = list(turn.steps.filter(archived_at__isnull=True).order_by("number"))
+    turn.pk = turn.id = None
+    turn._state.adding = True
+    turn.lesson = copy
+    turn.save()
+    for step in steps:
+        step.pk = step.id = None
+        step._state.adding = True
+        step.turn = turn
+        step.save()
+    return turn
 
 
 def reminders_send(*, today: date | None = None) -> int:

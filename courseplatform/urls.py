@@ -1,7 +1,9 @@
 """Root URLs: pages, accounts, admin and the API."""
 
+from django.conf import settings
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, re_path
+from django.views.static import serve
 
 from accounts import headless_spec
 
@@ -17,5 +19,18 @@ urlpatterns = [
     path("", include("assessments.urls")),
     path("", include("lessons.urls")),
 ]
+
+
+
+def media(request, path: str):
+    """An author's upload from local disk (MEDIA_ROOT read per request, so tests can point it elsewhere)."""
+    return serve(request, path, document_root=settings.MEDIA_ROOT)
+
+
+if settings.SERVE_MEDIA and settings.STORAGES["default"]["BACKEND"].endswith("FileSystemStorage"):
+    # Authors' uploads from local disk (dev, tests, one server); object storage serves its own URLs.
+    urlpatterns.append(
+        re_path(rf"^{settings.MEDIA_URL.strip('/')}/(?P<path>.*)$", media)
+    )
 
 handler500 = "courseplatform.views.server_error"

@@ -1,13 +1,15 @@
 """Course structure: Track → Module → Lesson → typed sections, FAQs, quick reference.
 
 Markdown fields are rendered to sanitised HTML when a row is saved (the `*_html`
-fields), never per request. Saving or deleting any piece of a lesson bumps the
-lesson's `content_version`, which keys every cache of that lesson's content.
+fields), never per request. `Lesson.content_version` and `CourseVersion` key every
+cache of the course; they move only through `lessons.services.content_changed`,
+which every writer of content (the admin, the importers, the loaders) calls.
 """
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
@@ -81,9 +83,26 @@ class Module(models.Model):
         return f"{self.track.title} → {self.title}"
 
 
+def published_q(prefix: str = "", *, now=None) -> Q:
+    """Published, and its scheduled moment (if any) has come: what students may see.
+
+    `prefix` reaches a lesson through a relation, e.g. `"modules__lessons__"`.
+    Evaluated against the clock at query time, so a scheduled lesson appears at
+    its moment with no background job.
+    """
+    now = now or timezone.now()
+    return Q(**{f"{prefix}status": Lesson.Status.PUBLISHED}) & (
+        Q(**{f"{prefix}publish_at__isnull": True}) | Q(**{f"{prefix}publish_at__lte": now})
+    )
+
+
 class LessonQuerySet(models.QuerySet):
     def published(self) -> "LessonQuerySet":
-        return self.filter(status=Lesson.Status.PUBLISHED)
+        return self.filter(published_q())
+
+    def scheduled(self) -> "LessonQuerySet":
+        """Published by the author, waiting for their `publish_at`."""
+        return self.filter(status=Lesson.Status.PUBLISHED, publish_at__gt=timezone.now())
 
     def visible_to(self, user) -> "LessonQuerySet":
         """Published lessons, plus drafts for staff (who see them as a preview)."""
@@ -108,6 +127,11 @@ class Lesson(models.Model):
     summary = models.CharField(_("summary"), max_length=300, blank=True)
     estimated_minutes = models.PositiveSmallIntegerField(_("estimated minutes"), default=15)
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.DRAFT)
+    publish_at = models.DateTimeField(
+        _("publish at"), null=True, blank=True,
+        help_text=_("Optional. A published lesson with a time here stays hidden from students until that moment, "
+                    "then appears by itself. Left empty: visible as soon as it is published."),
+    )
     next_steps_md = models.TextField(_("next steps (Markdown)"), blank=True)
     next_steps_html = models.TextField(editable=False, blank=True)
     position = models.PositiveIntegerField(_("position"), default=0)
@@ -127,12 +151,8 @@ class Lesson(models.Model):
         return f"Lesson {self.number}: {self.title}"
 
     def save(self, *args, **kwargs) -> None:
-        # Derived field, and a new content version so cached copies are dropped.
+        # Derived field only; version bumps belong to lessons.services.content_changed.
         self.next_steps_html = render_markdown(self.next_steps_md)
-        if self.pk:
-            self.content_version = (
-                Lesson.objects.filter(pk=self.pk).values_list("content_version", flat=True).first() or 0
-            ) + 1
         super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
@@ -140,19 +160,42 @@ class Lesson(models.Model):
 
     @property
     def is_published(self) -> bool:
-        return self.status == self.Status.PUBLISHED
+        """Visible to students now: published, and its scheduled moment (if any) has come."""
+        return self.status == self.Status.PUBLISHED and (self.publish_at is None or self.publish_at <= timezone.now())
+
+    @property
+    def is_scheduled(self) -> bool:
+        return self.status == self.Status.PUBLISHED and self.publish_at is not None and self.publish_at > timezone.now()
+
+    @property
+    def path_label(self) -> str:
+        """Where the lesson sits, for choosers: "Core Track › Why Learn Anything? › Lesson 1: …"."""
+        module = self.module
+        return f"{module.track.title} › {module.title} › {self}"
+
+    def affected_lesson_ids(self) -> list[int]:
+        return [self.pk] if self.pk else []
 
 
-def bump_lesson_versions(lessons: "models.QuerySet[Lesson]") -> None:
-    """Mark lessons' content as changed: every cached copy keyed by version is dropped."""
-    lessons.update(content_version=F("content_version") + 1, updated_at=timezone.now())
+class CourseVersion(models.Model):
+    """One row: the version of the course's structure (tracks, modules, lessons and who sees them).
 
+    Caches of anything that lists tracks, modules or lessons key on it. It moves
+    with `F()` in `lessons.services.content_changed(structure=True)`, and when a
+    scheduled publication comes due (see `lessons.services.course_version`), so
+    such a cache never shows a scheduled lesson early or late.
+    """
 
-def _bump_lesson_version(lesson_id: int | None) -> None:
-    if lesson_id:
-        Lesson.objects.filter(pk=lesson_id).update(
-            content_version=F("content_version") + 1, updated_at=timezone.now()
-        )
+    id = models.PositiveSmallIntegerField(primary_key=True, default=1, editable=False)
+    version = models.PositiveBigIntegerField(default=1)
+    next_publication_at = models.DateTimeField(null=True, blank=True)
+    changed_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [models.CheckConstraint(condition=Q(id=1), name="lessons_courseversion_single_row")]
+
+    def __str__(self) -> str:
+        return f"course structure v{self.version}"
 
 
 class LessonPart(models.Model):
@@ -176,13 +219,9 @@ class LessonPart(models.Model):
             self.position = 0 if last is None else last + 1
         self.render()
         super().save(*args, **kwargs)
-        _bump_lesson_version(self.lesson_id)
 
-    def delete(self, *args, **kwargs):
-        lesson_id = self.lesson_id
-        result = super().delete(*args, **kwargs)
-        _bump_lesson_version(lesson_id)
-        return result
+    def affected_lesson_ids(self) -> list[int]:
+        return [self.lesson_id] if self.lesson_id else []
 
 
 class Section(LessonPart):
@@ -193,6 +232,18 @@ class Section(LessonPart):
         CALLOUT = "callout", _("Callout")
         WARMUP_PROMPT = "warmup_prompt", _("Warm-up prompt")
         RECALL = "recall", _("Recall of warm-up answers")
+        AUDIO = "audio", _("Audio example")
+        IMAGE = "image", _("Image")
+
+    # Which of the kind-specific fields each kind uses (the admin shows only these).
+    KIND_FIELDS = {
+        "prose": ("heading", "anchor", "body_md"),
+        "callout": ("heading", "anchor", "body_md"),
+        "warmup_prompt": ("heading", "anchor", "body_md", "answer_count", "answer_label"),
+        "recall": ("heading", "anchor", "body_md", "recall_of"),
+        "audio": ("heading", "anchor", "body_md", "audio_file", "audio_description"),
+        "image": ("heading", "anchor", "body_md", "image_file", "image_alt"),
+    }
 
     lesson = models.ForeignKey(Lesson, on_delete=models.CASCADE, related_name="sections", verbose_name=_("lesson"))
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.PROSE)
@@ -208,6 +259,28 @@ class Section(LessonPart):
         help_text=_("Warm-up prompts only: what one answer is, e.g. “Skill” labels the boxes Skill 1, Skill 2… "
                     "Left empty: Answer 1, Answer 2…"),
     )
+    audio_file = models.FileField(
+        _("audio file"), upload_to="lessons/audio/%Y/%m/", blank=True, max_length=200,
+        help_text=_("Audio examples only: MP3, Ogg, WAV or M4A, 20 MB at most."),
+    )
+    audio_description = models.TextField(
+        _("what is heard"), blank=True,
+        help_text=_("Audio examples only, required: a text description of what the listener hears, "
+                    "for students who cannot hear it."),
+    )
+    image_file = models.FileField(
+        _("image file"), upload_to="lessons/images/%Y/%m/", blank=True, max_length=200,
+        help_text=_("Images only: JPEG, PNG, GIF or WebP, 5 MB at most."),
+    )
+    image_alt = models.CharField(
+        _("alt text"), max_length=300, blank=True,
+        help_text=_("Images only, required: what the image shows, for students who cannot see it."),
+    )
+    # Derived from the uploaded file when it is checked (never from the browser's word).
+    media_content_type = models.CharField(max_length=40, blank=True, editable=False)
+    media_size = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    media_width = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    media_height = models.PositiveIntegerField(null=True, blank=True, editable=False)
     archived_at = models.DateTimeField(
         _("archived"), null=True, blank=True,
         help_text=_("Archived sections are hidden from students; answers given to them are kept."),
@@ -244,13 +317,61 @@ class Section(LessonPart):
         return self.kind == self.Kind.WARMUP_PROMPT and self.answers.exists()
 
     def clean(self) -> None:
+        self.check_media()
         # Fill the anchor before constraints are validated, so a clash with a
         # sibling's anchor is a form error rather than a database error.
         self.fill_anchor()
 
-    def fill_anchor(self) -> None:
-        if not self.anchor:
-            self.anchor = slugify(self.heading)[:80] or f"section-{self.position}"
+    def check_media(self) -> None:
+        """An audio section needs a playable file and a description; an image, an image and alt text."""
+        from . import media
+
+        errors: dict[str, list] = {}
+        if self.kind == self.Kind.AUDIO:
+            if not self.audio_file:
+                errors["audio_file"] = [_("An audio example needs its audio file.")]
+            elif media.is_new_upload(self.audio_file):
+                try:
+                    self._store_media_facts(media.check_audio(self.audio_file.file))
+                except ValidationError as error:
+                    errors.update(error.message_dict)
+            if not self.audio_description.strip():
+                errors["audio_description"] = [_("Describe what is heard, for students who cannot hear it.")]
+        elif self.kind == self.Kind.IMAGE:
+            if not self.image_file:
+                errors["image_file"] = [_("An image section needs its image file.")]
+            elif media.is_new_upload(self.image_file):
+                try:
+                    self._store_media_facts(media.check_image(self.image_file.file))
+                except ValidationError as error:
+                    errors.update(error.message_dict)
+            if not self.image_alt.strip():
+                errors["image_alt"] = [_("Say what the image shows, for students who cannot see it.")]
+        if errors:
+            raise ValidationError(errors)
+
+    def _store_media_facts(self, checked) -> None:
+        self.media_content_type = checked.content_type
+        self.media_size = checked.size
+        self.media_width, self.media_height = checked.width, checked.height
+
+    @property
+    def media_file(self):
+        """The file this section shows (audio or image), or None."""
+        if self.kind == self.Kind.AUDIO and self.audio_file:
+            return self.audio_file
+        if self.kind == self.Kind.IMAGE and self.image_file:
+            return self.image_file
+        return None
+
+    def fill_anchor(self, taken: set[str] | None = None) -> None:
+        """Left empty, the anchor is made from the heading, unique in the lesson (-2, -3… on a clash)."""
+        if self.anchor:
+            return
+        if taken is None:
+            siblings = Section.objects.filter(lesson_id=self.lesson_id) if self.lesson_id else Section.objects.none()
+            taken = set(siblings.exclude(pk=self.pk).values_list("anchor", flat=True))
+        self.anchor = unique_anchor(self.heading, taken)
 
     def render(self) -> None:
         self.body_html = render_markdown(self.body_md)
@@ -259,6 +380,16 @@ class Section(LessonPart):
     @property
     def template_name(self) -> str:
         return f"lessons/sections/{self.kind}.html"
+
+
+def unique_anchor(heading: str, taken: set[str]) -> str:
+    """A link target made from `heading` that is not in `taken`: "tone", then "tone-2", "tone-3"…"""
+    base = slugify(heading)[:72].strip("-") or "section"
+    anchor, n = base, 1
+    while anchor in taken:
+        n += 1
+        anchor = f"{base}-{n}"
+    return anchor
 
 
 class FAQ(LessonPart):

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from courseplatform.errors import DomainError
 
-from .models import FAQ, Lesson, LessonProgress, Module, QuickReference, Section, Track, TrackUnlock
+from .models import FAQ, Lesson, LessonProgress, Module, QuickReference, Section, Track, TrackUnlock, published_q
 
 
 class TrackLocked(DomainError):
@@ -139,14 +139,12 @@ def track_cards(*, user: User) -> list[TrackCard]:
     """Every track with its lock state and the student's done count (3 queries)."""
     tracks = list(
         Track.objects.annotate(
-            lesson_count=Count("modules__lessons", filter=Q(modules__lessons__status=Lesson.Status.PUBLISHED))
+            lesson_count=Count("modules__lessons", filter=published_q("modules__lessons__"))
         ).order_by("position", "id")
     )
     unlocked = unlocked_track_ids(user=user)
     done_by_track = dict(
-        LessonProgress.objects.filter(
-            user=user, completed_at__isnull=False, lesson__status=Lesson.Status.PUBLISHED
-        )
+        LessonProgress.objects.filter(published_q("lesson__"), user=user, completed_at__isnull=False)
         .values_list("lesson__module__track_id")
         .annotate(n=Count("id"))
         .values_list("lesson__module__track_id", "n")
@@ -304,9 +302,7 @@ def resume_point(*, user: User) -> ResumePoint | None:
     reached; otherwise the first Core Track lesson not yet done.
     """
     latest = (
-        LessonProgress.objects.filter(
-            user=user, completed_at__isnull=True, lesson__status=Lesson.Status.PUBLISHED
-        )
+        LessonProgress.objects.filter(published_q("lesson__"), user=user, completed_at__isnull=True)
         .select_related("lesson__module__track", "furthest_section")
         .order_by("-updated_at", "-id")
         .first()

@@ -1,16 +1,219 @@
-"""Writes with rules for course structure: reading progress and track unlocks."""
+"""Writes with rules for course structure: content changes, reading progress and track unlocks."""
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
+from typing import Protocol
 
-from django.db import IntegrityError, transaction
-from django.db.models import DateTimeField, F, Q, Value
+from django.db import IntegrityError, models, transaction
+from django.db.models import DateTimeField, F, Q, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from accounts.models import User
 
-from .models import Lesson, LessonProgress, Section, Track, TrackUnlock
+from .models import FAQ, CourseVersion, Lesson, LessonProgress, QuickReference, Section, Track, TrackUnlock
 from .selectors import unlock_notices
+
+# --- Content changes ---------------------------------------------------------------
+# Every writer of course content (the admin, the importers, load_demo, the bench
+# loader) saves its rows and then calls `content_changed` in the same transaction.
+# Nothing in Model.save()/delete() moves a version, so a queryset.update() in an
+# admin action is never served stale: the action calls this too.
+
+
+class ContentPart(Protocol):
+    """Anything a lesson shows (a section, an FAQ, a Turn, a step, a skill category…)."""
+
+    def affected_lesson_ids(self) -> Iterable[int]: ...
+
+
+@transaction.atomic
+def content_changed(
+    *,
+    lessons: "Iterable[Lesson] | models.QuerySet[Lesson] | None" = None,
+    lesson_ids: Iterable[int] | None = None,
+    parts: Iterable[ContentPart] = (),
+    structure: bool = False,
+) -> None:
+    """Record that lessons' content (and, with `structure`, the course's shape) changed.
+
+    Each named lesson's `content_version` moves by one with an `F()` increment, so
+    two authors saving at once never lose a bump, and every cache keyed by it
+    (Guide page, API lesson detail, Turn definition) is missed from now on.
+    `parts` are rows a lesson shows; their lessons are found through
+    `affected_lesson_ids()` (call it before deleting a part and pass `lesson_ids`).
+    `structure=True` moves the course-structure version: tracks, modules or
+    lessons were created, changed, deleted, published or scheduled.
+    Lesson instances passed in are refreshed with their new version.
+    """
+    ids: set[int] = {pk for pk in (lesson_ids or ()) if pk}
+    instances: list[Lesson] = []
+    if isinstance(lessons, models.QuerySet):
+        ids.update(lessons.values_list("pk", flat=True))
+    elif lessons is not None:
+        instances = [lesson for lesson in lessons if lesson.pk]
+        ids.update(lesson.pk for lesson in instances)
+    for part in parts:
+        ids.update(pk for pk in part.affected_lesson_ids() if pk)
+    if ids:
+        Lesson.objects.filter(pk__in=ids).update(content_version=F("content_version") + 1, updated_at=timezone.now())
+        for lesson in instances:
+            lesson.refresh_from_db(fields=["content_version", "updated_at"])
+    if structure:
+        _structure_bump()
+
+
+def _next_publication() -> Subquery:
+    """The earliest scheduled publication still to come, computed inside the UPDATE itself."""
+    return Subquery(
+        Lesson.objects.filter(status=Lesson.Status.PUBLISHED, publish_at__gt=timezone.now())
+        .order_by("publish_at").values("publish_at")[:1]
+    )
+
+
+def _structure_bump() -> None:
+    def bump() -> int:
+        return CourseVersion.objects.filter(pk=1).update(
+            version=F("version") + 1, next_publication_at=_next_publication(), changed_at=timezone.now()
+        )
+
+    if not bump():
+        # First change ever: make the row (a concurrent first writer is fine), then bump it.
+        CourseVersion.objects.get_or_create(pk=1)
+        bump()
+
+
+@transaction.atomic
+def lessons_publish(*, lessons: "models.QuerySet[Lesson]", publish: bool) -> int:
+    """Publish lessons now (clearing any schedule) or send them back to draft, in one UPDATE.
+
+    Returns how many lessons changed. Their content versions and the course
+    structure move, so no cache shows the old state.
+    """
+    if publish:
+        target = lessons.exclude(status=Lesson.Status.PUBLISHED, publish_at__isnull=True)
+        values = {"status": Lesson.Status.PUBLISHED, "publish_at": None}
+    else:
+        target = lessons.exclude(status=Lesson.Status.DRAFT)
+        values = {"status": Lesson.Status.DRAFT}
+    ids = list(target.values_list("pk", flat=True))
+    if not ids:
+        return 0
+    Lesson.objects.filter(pk__in=ids).update(**values, updated_at=timezone.now())
+    content_changed(lesson_ids=ids, structure=True)
+    return len(ids)
+
+
+@transaction.atomic
+def lesson_parts_renumber(*, lesson: Lesson) -> None:
+    """Positions 1, 2, 3… for the lesson's sections, FAQs and cards, in their current order.
+
+    Dragging sets positions from 1 for the rows already saved, and new rows go
+    last; this closes any gap or tie (older rows at 0, two rows at once), so the
+    order students read, and reading progress, stay well defined.
+    """
+    for model in (Section, FAQ, QuickReference):
+        rows = list(model.objects.filter(lesson=lesson).order_by("position", "id").values_list("pk", "position"))
+        for number, (pk, position) in enumerate(rows, start=1):
+            if position != number:
+                model.objects.filter(pk=pk).update(position=number)
+
+
+_lesson_copiers: list = []
+
+
+def register_lesson_copier(copier) -> None:
+    """Let another app copy its parts of a lesson too: `copier(source=..., copy=...)` (e.g. the Your Turn)."""
+    if copier not in _lesson_copiers:
+        _lesson_copiers.append(copier)
+
+
+def _free_slug(base: str) -> str:
+    slug, n = f"{base}-copy"[:100], 1
+    while Lesson.objects.filter(slug=slug).exists():
+        n += 1
+        slug = f"{base}-copy-{n}"[:100]
+    return slug
+
+
+@transaction.atomic
+def lesson_duplicate(*, lesson: Lesson) -> Lesson:
+    """A draft copy of `lesson` with all its parts, last in its module, with a new slug and number.
+
+    Sections keep their anchors (unique per lesson) and a recall points at the
+    copy's own warm-up prompt; uploaded files are shared, not copied. Students'
+    records are not copied. Other apps' parts (the Your Turn) are copied by the
+    copiers registered with `register_lesson_copier`.
+    """
+    siblings = Lesson.objects.filter(module_id=lesson.module_id)
+    last = siblings.aggregate(number=models.Max("number"), position=models.Max("position"))
+    copy = Lesson.objects.get(pk=lesson.pk)
+    copy.pk = copy.id = None
+    copy._state.adding = True
+    copy.slug = _free_slug(lesson.slug)
+    copy.number = (last["number"] or 0) + 1
+    copy.position = (last["position"] or 0) + 1
+    copy.title = f"{lesson.title} (copy)"[:160]
+    copy.status = Lesson.Status.DRAFT
+    copy.publish_at = None
+    copy.content_version = 1
+    copy.save()
+    sections = list(Section.objects.filter(lesson=lesson).order_by("position", "id"))
+    new_ids: dict[int, Section] = {}
+    for section in sections:
+        old_pk = section.pk
+        section.pk = section.id = None
+        section._state.adding = True
+        section.lesson = copy
+        recall_of = section.recall_of_id
+        section.recall_of = None
+        section.save()
+        section._copied_recall_of = recall_of
+        new_ids[old_pk] = section
+    for section in new_ids.values():
+        if section._copied_recall_of in new_ids:
+            Section.objects.filter(pk=section.pk).update(recall_of=new_ids[section._copied_recall_of])
+    for model in (FAQ, QuickReference):
+        for part in model.objects.filter(lesson=lesson).order_by("position", "id"):
+            part.pk = part.id = None
+            part._state.adding = True
+            part.lesson = copy
+            part.save()
+    for copier in _lesson_copiers:
+        copier(source=lesson, copy=copy)
+    content_changed(lessons=[copy], structure=True)
+    return copy
+
+
+def course_version() -> int:
+    """The course structure's version, a cache key for anything that lists tracks, modules or lessons.
+
+    A scheduled publication that has come due counts as a change: the first
+    reader after that moment moves the version (one conditional UPDATE), so a
+    cache keyed on it shows the lesson from its moment on, with no background job.
+    One query when nothing is due.
+    """
+    row = CourseVersion.objects.filter(pk=1).values_list("version", "next_publication_at").first()
+    if row is None:
+        return 1
+    version, due = row
+    if due is not None and due <= timezone.now():
+        with transaction.atomic():
+            # Only the reader that still sees the due moment moves the version.
+            if CourseVersion.objects.filter(pk=1, next_publication_at=due).update(
+                version=F("version") + 1, next_publication_at=_next_publication(), changed_at=timezone.now()
+            ):
+                version += 1
+            else:
+                version = CourseVersion.objects.values_list("version", flat=True).get(pk=1)
+    return version
+
+
+def course_cache_seconds(default: int) -> int:
+    """How long a cache of the course structure may live: never past the next scheduled publication."""
+    due = CourseVersion.objects.filter(pk=1).values_list("next_publication_at", flat=True).first()
+    if due is None:
+        return default
+    return max(1, min(default, int((due - timezone.now()).total_seconds()) + 1))
 
 
 @transaction.atomic

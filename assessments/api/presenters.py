@@ -142,6 +142,16 @@ def _category_choices(categories: Sequence[SkillCategory]) -> list[dict[str, str
     return [{"slug": c.slug, "name": c.name} for c in categories]
 
 
+def media_data(section: Section) -> dict[str, Any]:
+    """What the client needs to play or show a section's file; no storage call (the facts were kept on upload)."""
+    file = section.media_file
+    return {
+        "url": file.url,
+        "content_type": section.media_content_type,
+        "size": section.media_size,
+    }
+
+
 def section_data(section: Section, block: PromptBlock | RecallBlock | None) -> dict[str, Any]:
     """One Guide section; `block` is its per-student block (`selectors.guide_blocks`), as the page reads it."""
     prompt = recall = None
@@ -171,6 +181,11 @@ def section_data(section: Section, block: PromptBlock | RecallBlock | None) -> d
         "body_html": section.body_html,
         "prompt": prompt,
         "recall": recall,
+        "audio": {**media_data(section), "description": section.audio_description}
+        if section.kind == Section.Kind.AUDIO and section.media_file else None,
+        "image": {**media_data(section), "alt": section.image_alt, "width": section.media_width,
+                  "height": section.media_height}
+        if section.kind == Section.Kind.IMAGE and section.media_file else None,
     }
 
 

@@ -158,6 +158,24 @@ class RecallSerializer(serializers.Serializer):
     cluster_sentence = serializers.CharField(allow_blank=True, help_text="Where my attention clusters.")
 
 
+class MediaSerializer(serializers.Serializer):
+    url = serializers.CharField(
+        help_text="Where to fetch the file: absolute with object storage, relative to this API's host on local disk."
+    )
+    content_type = serializers.CharField(help_text="Checked from the file's content on upload, e.g. audio/mpeg.")
+    size = serializers.IntegerField(allow_null=True, help_text="Bytes.")
+
+
+class AudioSerializer(MediaSerializer):
+    description = serializers.CharField(help_text="What is heard, in words (for students who cannot hear it).")
+
+
+class ImageSerializer(MediaSerializer):
+    alt = serializers.CharField(help_text="What the image shows, in words.")
+    width = serializers.IntegerField(allow_null=True)
+    height = serializers.IntegerField(allow_null=True)
+
+
 class SectionSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     kind = serializers.ChoiceField(choices=Section.Kind.choices)
@@ -167,6 +185,8 @@ class SectionSerializer(serializers.Serializer):
     body_html = serializers.CharField(allow_blank=True, help_text="Sanitised HTML.")
     prompt = PromptSerializer(allow_null=True, help_text="Warm-up prompts only.")
     recall = RecallSerializer(allow_null=True, help_text="Recall sections only.")
+    audio = AudioSerializer(allow_null=True, help_text="Audio examples only: the file to play and its description.")
+    image = ImageSerializer(allow_null=True, help_text="Images only: the file to show and its alt text.")
 
 
 class FAQSerializer(serializers.Serializer):

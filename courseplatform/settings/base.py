@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     # The API plumbing's own rows (idempotency records) and commands.
     "courseplatform",
+    "adminsortable2",
     "accounts",
     "lessons",
     "assessments",
@@ -286,8 +287,43 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
+# --- Media files (authors' audio and images) ------------------------------------
+# Local disk (MEDIA_ROOT, served at MEDIA_URL) by default. Several app servers
+# share no disk, so production sets AWS_STORAGE_BUCKET_NAME and the files go to
+# any S3-compatible object store (AWS S3, MinIO, Ceph, R2…) through
+# django-storages; AWS_S3_ENDPOINT_URL names a store other than AWS.
+MEDIA_URL = os.environ.get("MEDIA_URL", "/media/")
+MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
+# Django serves MEDIA_URL itself from local disk when this is on (dev, tests,
+# a single server); behind a proxy or with object storage, leave it off.
+SERVE_MEDIA = env_bool("SERVE_MEDIA", DEBUG)
+
+
+def media_storage() -> dict:
+    """The default storage backend: S3-compatible object storage when a bucket is configured, else local disk."""
+    bucket = os.environ.get("AWS_STORAGE_BUCKET_NAME", "")
+    if not bucket:
+        return {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+    options = {
+        "bucket_name": bucket,
+        "endpoint_url": os.environ.get("AWS_S3_ENDPOINT_URL") or None,
+        "region_name": os.environ.get("AWS_S3_REGION_NAME") or None,
+        "access_key": os.environ.get("AWS_ACCESS_KEY_ID") or None,
+        "secret_key": os.environ.get("AWS_SECRET_ACCESS_KEY") or None,
+        "custom_domain": os.environ.get("AWS_S3_CUSTOM_DOMAIN") or None,
+        "location": os.environ.get("AWS_LOCATION", ""),
+        # Plain URLs by default: Guide pages are cached for a day, longer than a signed URL lives.
+        "querystring_auth": env_bool("AWS_QUERYSTRING_AUTH", False),
+        "querystring_expire": int(os.environ.get("AWS_QUERYSTRING_EXPIRE", "172800")),
+        "default_acl": os.environ.get("AWS_DEFAULT_ACL") or None,
+        "file_overwrite": False,
+        "addressing_style": os.environ.get("AWS_S3_ADDRESSING_STYLE") or None,
+    }
+    return {"BACKEND": "storages.backends.s3.S3Storage", "OPTIONS": {k: v for k, v in options.items() if v is not None}}
+
+
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": media_storage(),
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 

@@ -16,6 +16,8 @@ DEBUG = False
 ACCOUNT_EMAIL_VERIFICATION = os.environ.get("ACCOUNT_EMAIL_VERIFICATION", "mandatory")
 ACCOUNT_EMAIL_VERIFICATION_BY_CODE_ENABLED = ACCOUNT_EMAIL_VERIFICATION == "mandatory"
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", "localhost")
+# Uploads come from object storage or a proxy; a single server on local disk may opt in.
+SERVE_MEDIA = env_bool("SERVE_MEDIA", False)
 
 # --- HTTPS and cookies ----------------------------------------------------------
 # Behind a TLS-terminating load balancer, set TRUSTED_PROXY_COUNT (base.py): only

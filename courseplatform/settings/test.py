@@ -9,6 +9,8 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+# Uploads go to a throw-away folder per test run (tests/conftest.py points it at tmp_path).
+SERVE_MEDIA = True
 ACCOUNT_EMAIL_VERIFICATION = "optional"
 ACCOUNT_EMAIL_VERIFICATION_BY_CODE_ENABLED = False  # allauth allows it only with "mandatory" (tests that need it say so)
 ACCOUNT_RATE_LIMITS = False

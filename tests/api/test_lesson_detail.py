@@ -9,7 +9,7 @@ from assessments.api.serializers import LessonDetailSerializer
 from assessments.models import Turn
 from lessons import selectors as lesson_selectors
 from lessons.sections import section_data_for
-from lessons.services import progress_record
+from lessons.services import content_changed, progress_record
 from tests.api.conftest import error_of, ratings, words
 from tests.factories import LessonFactory, TurnFactory
 
@@ -185,12 +185,15 @@ def test_an_edited_turn_is_served_fresh_though_the_turn_is_cached(api_client, co
     course.categories[0].save()
     course.turn.title = "Map your skills"
     course.turn.save()
+    content_changed(parts=[course.patterns, course.categories[0], course.turn])  # as the admin and importers do
     turn = api_client.get(url).json()["turn"]
     assert turn["title"] == "Map your skills"
     assert turn["steps"][1]["title"] == "Look for patterns"
     assert turn["framework"]["categories"][0]["name"] == "Technical craft"
 
+    ids = course.goals.affected_lesson_ids()
     course.goals.delete()
+    content_changed(lesson_ids=ids)
     assert [s["number"] for s in api_client.get(url).json()["turn"]["steps"]] == [1, 2]
 
 

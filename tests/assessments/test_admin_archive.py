@@ -75,14 +75,14 @@ def test_archiving_a_step_hides_it_keeps_the_writing_and_an_identical_new_step_n
     assert author_client.post(turn_url(course), data).status_code == 302
     assert TurnStep.objects.get(pk=course.patterns.pk).archived_at is not None
 
-    # The author re-creates the same step (same number, same key) as a new row.
+    # The author re-creates the same step (same key; it goes where it was) as a new row.
     data = admin_form(author_client, turn_url(course), "turn_form")
     total = int(data["steps-TOTAL_FORMS"][0])
     new = f"steps-{total}"
     data.update({
         "steps-TOTAL_FORMS": [str(total + 1)], f"{new}-number": ["2"], f"{new}-kind": ["reflection"],
         f"{new}-title": ["Notice patterns"], f"{new}-body_md": [""], f"{new}-points": ["15"],
-        f"{new}-min_words": ["10"], f"{new}-key": [""], f"{new}-turn": [str(course.turn.pk)],
+        f"{new}-min_words": ["10"], f"{new}-key": [course.patterns.key], f"{new}-turn": [str(course.turn.pk)],
     })
     response = author_client.post(turn_url(course), data)
     assert response.status_code == 302, response.content.decode()[:2000]

@@ -21,6 +21,7 @@ from assessments.models import (
     TurnStep,
 )
 from lessons.models import Lesson, Section
+from lessons.services import content_changed
 from tests.assessments.conftest import ratings, words
 from tests.factories import TurnStepFactory
 
@@ -28,8 +29,17 @@ SLUG = "skills"
 
 
 def archive(row) -> None:
+    """As an author's archive does: save the row, then report the content change."""
     row.archived_at = timezone.now()
     row.save()
+    content_changed(parts=[row])
+
+
+def new_step(**fields) -> TurnStep:
+    """A step an author adds (saved, then reported as a content change)."""
+    step = TurnStepFactory(**fields)
+    content_changed(parts=[step])
+    return step
 
 
 @pytest.fixture
@@ -148,7 +158,7 @@ def test_recreating_an_identical_step_after_archiving_never_pays_twice(door, stu
     assert door.reflect(SLUG, 2, words(12)).points == 15
     archive(course.patterns)
 
-    again = TurnStepFactory(turn=course.turn, number=2, key=course.patterns.key, kind=TurnStep.Kind.REFLECTION,
+    again = new_step(turn=course.turn, number=2, key=course.patterns.key, kind=TurnStep.Kind.REFLECTION,
                             title="Notice patterns", points=15, min_words=10)
     outcome = door.reflect(SLUG, 2, words(14, "fresh"))
 
@@ -161,7 +171,7 @@ def test_recreating_an_identical_step_after_archiving_never_pays_twice(door, stu
 def test_a_step_recreated_under_another_number_but_the_same_key_does_not_pay_either(door, student, course):
     door.reflect(SLUG, 2, words(12))
     archive(course.patterns)
-    TurnStepFactory(turn=course.turn, number=4, key=course.patterns.key, kind=TurnStep.Kind.REFLECTION,
+    new_step(turn=course.turn, number=4, key=course.patterns.key, kind=TurnStep.Kind.REFLECTION,
                     points=15, min_words=10)
 
     assert door.reflect(SLUG, 4, words(14, "fresh")).points == 0
@@ -170,7 +180,7 @@ def test_a_step_recreated_under_another_number_but_the_same_key_does_not_pay_eit
 def test_a_new_step_with_its_own_key_pays(door, student, course):
     door.reflect(SLUG, 2, words(12))
     archive(course.patterns)
-    TurnStepFactory(turn=course.turn, number=2, key="notice-patterns-v2", kind=TurnStep.Kind.REFLECTION,
+    new_step(turn=course.turn, number=2, key="notice-patterns-v2", kind=TurnStep.Kind.REFLECTION,
                     points=15, min_words=10)
 
     assert door.reflect(SLUG, 2, words(14, "fresh")).points == 15

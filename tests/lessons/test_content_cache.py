@@ -1,8 +1,11 @@
 """A published lesson's content is cached per content version, and an author's edit is never served stale.
 
 The Guide page and the API's lesson detail read sections, FAQs and quick reference
-cards from the cache once a version has been read; any save or delete of a part
-(or of the lesson) makes a new version, so the next request reads the new content.
+cards from the cache once a version has been read. Every writer of content (the
+admin, the importers, the loaders) reports its change to
+`lessons.services.content_changed`, which makes a new version, so the next
+request reads the new content. These edits go through the service as a loader
+does; tests/assessments/test_content_changes.py drives every kind of edit through the admin.
 """
 
 import pytest
@@ -13,6 +16,7 @@ from rest_framework.test import APIClient
 
 from lessons import selectors
 from lessons.models import FAQ, Lesson, QuickReference, Section
+from lessons.services import content_changed
 from tests.factories import FAQFactory, QuickReferenceFactory, SectionFactory
 from tests.lessons.pages import form_data, parse
 
@@ -74,16 +78,18 @@ def edit_section_body(lesson):
     section = lesson.sections.get(position=1)
     section.body_md = "Leave **twelve** decibels."
     section.save()
+    content_changed(parts=[section])
     return "Leave six decibels of headroom.", "twelve"
 
 
 def add_section(lesson):
-    SectionFactory(lesson=lesson, position=3, heading="Clip gain", body_md="Trim the clip first.")
+    content_changed(parts=[SectionFactory(lesson=lesson, position=3, heading="Clip gain", body_md="Trim the clip first.")])
     return None, "Trim the clip first."
 
 
 def delete_section(lesson):
     lesson.sections.get(position=2).delete()
+    content_changed(lessons=[lesson])
     return "Watch the peak meter.", None
 
 
@@ -91,11 +97,13 @@ def edit_faq(lesson):
     faq = lesson.faqs.get()
     faq.question = "How much headroom?"
     faq.save()
+    content_changed(parts=[faq])
     return "Why leave headroom?", "How much headroom?"
 
 
 def delete_faq(lesson):
     lesson.faqs.get().delete()
+    content_changed(lesson_ids=[lesson.pk])
     return "Why leave headroom?", None
 
 
@@ -103,6 +111,7 @@ def edit_card(lesson):
     card = lesson.quick_references.get()
     card.summary = "The gap between the loudest peak and full scale."
     card.save()
+    content_changed(parts=[card])
     return "Space below 0 dBFS.", "The gap between the loudest peak and full scale."
 
 
@@ -110,6 +119,7 @@ def edit_lesson(lesson):
     lesson.title = "Gain Staging, Revisited"
     lesson.next_steps_md = "Next, *compression*."
     lesson.save()
+    content_changed(lessons=[lesson], structure=True)
     return None, "Gain Staging, Revisited"
 
 

@@ -60,6 +60,7 @@ from assessments.models import (
 )
 from lessons.markdown import render_markdown
 from lessons.models import FAQ, Lesson, LessonProgress, Module, QuickReference, Section, Track
+from lessons.services import content_changed
 
 User = get_user_model()
 
@@ -203,6 +204,8 @@ class Command(BaseCommand):
                 writer = RowWriter(batch_size=options["batch_size"], use_copy=connection.vendor == "postgresql")
                 build(writer, shape, log=self.stdout.write)
                 writer.reset_sequences()
+                # Written in bulk, past Model.save(): report it like any other content change.
+                content_changed(lessons=Lesson.objects.filter(module__track__slug__startswith="bench-"), structure=True)
             analyze()
             summary = ", ".join(f"{label.split('.')[-1]} {count:,}" for label, count in sorted(writer.written.items()))
             self.stdout.write(f"Built {_describe(shape)} in {time.monotonic() - started:.1f} s: {summary}.")

@@ -2,9 +2,10 @@
 
 Content is read from the TOML files in `assessments/demo/` (frameworks first, then
 every other file in name order). Rows are matched by natural key (a slug, an anchor,
-a position) and saved only when a field from the file differs from the database:
-saving any part of a lesson bumps the lesson's `content_version`, which would throw
-away every cached copy of it, so an unchanged file must write nothing at all.
+a position) and saved only when a field from the file differs from the database,
+so an unchanged file writes nothing at all. What was written is then reported to
+`lessons.services.content_changed` (new lesson versions, a new course-structure
+version), in the same transaction; nothing written, nothing moves.
 Rows that are no longer in a file are left alone.
 """
 
@@ -25,6 +26,7 @@ from django.utils.text import slugify
 
 from assessments.models import SkillCategory, SkillFramework, Turn, TurnStep
 from lessons.models import FAQ, Lesson, Module, QuickReference, Section, Track
+from lessons.services import content_changed
 
 DEMO_DIR = Path(__file__).resolve().parents[2] / "demo"
 FRAMEWORKS_FILE = "frameworks.toml"
@@ -32,7 +34,16 @@ DEMO_PASSWORD = "producer-demo-1"
 DEMO_URL = "http://127.0.0.1:8000/"
 
 Table = dict[str, Any]
-Tally = Counter[str]
+
+
+class Tally(Counter):
+    """Rows created, updated and unchanged, and the rows written (reported as content changes)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.written: list[models.Model] = []
+
+
 M = TypeVar("M", bound=models.Model)
 
 
@@ -69,7 +80,7 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         documents = read_documents(DEMO_DIR)
-        tally: Tally = Counter()
+        tally = Tally()
         with transaction.atomic():
             frameworks: dict[str, SkillFramework] = {}
             position = 0
@@ -83,6 +94,7 @@ class Command(BaseCommand):
                     load_track(document, frameworks=frameworks, tally=tally, where=name)
             for account in DEMO_ACCOUNTS:
                 load_account(account, tally=tally)
+            report_changes(tally.written)
 
         self.stdout.write(
             f"Demo content: {tally['created']} created, {tally['updated']} updated, "
@@ -168,7 +180,18 @@ def sync(model: type[M], *, lookup: Table, values: Table, tally: Tally, where: s
         raise CommandError(f"{where}: {exc}") from exc
     obj.save()
     tally[outcome] += 1
+    tally.written.append(obj)
     return obj
+
+
+def report_changes(written: list[models.Model]) -> None:
+    """Move the versions that key the caches, for what was written (nothing written: nothing moves)."""
+    if not written:
+        return
+    content_changed(
+        parts=[obj for obj in written if hasattr(obj, "affected_lesson_ids")],
+        structure=any(isinstance(obj, Track | Module | Lesson) for obj in written),
+    )
 
 
 def load_framework(table: Table, *, position: int, tally: Tally, where: str) -> SkillFramework:
