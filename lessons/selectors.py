@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 
-from .models import FAQ, Lesson, LessonProgress, Module, QuickReference, Section, Track, TrackUnlock
+from .models import FAQ, Lesson, LessonProgress, LessonRevision, Module, QuickReference, Section, Track, TrackUnlock
 
 
 class TrackLocked(Exception):
@@ -304,3 +304,10 @@ def resume_point(*, user: User) -> ResumePoint | None:
     if first_open is None:
         return None
     return ResumePoint(lesson=first_open, anchor="", started=False)
+
+
+def lesson_revision_id(*, lesson_id: int) -> int | None:
+    """The lesson's latest revision: what a student sees now, kept with what they write."""
+    return (
+        LessonRevision.objects.filter(lesson_id=lesson_id).order_by("-number").values_list("pk", flat=True).first()
+    )
