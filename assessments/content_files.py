@@ -112,6 +112,33 @@ class TurnFiles:
         )
         self._write_steps(turn, spec, lesson=lesson, plan=plan, where=where, what=what)
 
+    def complete(self, doc: LessonDoc, module) -> list[str]:
+        """A document names its framework by slug or name; a rating with none named uses the track's."""
+        turn = doc.turn
+        if turn is None:
+            return []
+        frameworks = SkillFramework.objects.filter(archived_at__isnull=True)
+        notes = []
+        if turn.framework:
+            named = (frameworks.filter(slug=turn.framework).first()
+                     or frameworks.filter(name__iexact=turn.framework).first()
+                     or frameworks.filter(slug=slugify(turn.framework)).first())
+            if named is not None:
+                turn.framework = named.slug
+                return []
+            notes.append(f"Your Turn: no skill framework is called “{turn.framework}”.")
+            turn.framework = ""
+        if not any(step.kind == TurnStep.Kind.RATE for step in turn.steps):
+            return notes
+        used = (Turn.objects.filter(lesson__module__track_id=module.track_id, framework__archived_at__isnull=True)
+                .exclude(framework=None).values_list("framework__slug", flat=True))
+        slug = max(set(used), key=list(used).count) if used else frameworks.values_list("slug", flat=True).first()
+        if slug is None:
+            raise FormatError("Your Turn: a rating step needs a skill framework, and there is none yet.")
+        turn.framework = slug
+        return [*notes, f"Your Turn: the rating uses the framework “{slug}” (name another with a "
+                        "“Framework: …” line under the Your Turn heading)."]
+
     def _write_steps(self, turn: Turn, spec: TurnDoc, *, lesson: Lesson, plan: Plan, where: str, what: str) -> None:
         steps = list(turn.steps.all()) if turn.pk else []
         active = {s.key: s for s in steps if s.archived_at is None}

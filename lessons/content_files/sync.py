@@ -29,8 +29,19 @@ class LessonPartFiles(Protocol):
     def write(self, lesson: Lesson, doc: LessonDoc, plan: Plan) -> None:
         """Bring this part of `lesson` in line with `doc` through `plan`."""
 
+    def complete(self, doc: LessonDoc, module: Module) -> list[str]:
+        """Fill what a document import left open in this part (e.g. a framework); say what was assumed."""
+
 
 _parts: list[LessonPartFiles] = []
+
+
+def complete_document(doc: LessonDoc, module: Module) -> list[str]:
+    """Let each part fill what a recognised document left open; returns what was assumed."""
+    notes: list[str] = []
+    for part in _parts:
+        notes.extend(part.complete(doc, module))
+    return notes
 
 
 def register_lesson_part(part: LessonPartFiles) -> LessonPartFiles:
