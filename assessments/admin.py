@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from lessons.admin import ArchiveForm, ArchiveInsteadOfDeleteAdmin, ArchiveInsteadOfDeleteInline, MarkdownPreviewMixin
+from lessons.admin_revisions import RecordsRevisionsMixin
 
 from .models import (
     PointsEntry,
@@ -84,7 +85,7 @@ class TurnStepInline(ArchiveInsteadOfDeleteInline, admin.StackedInline):
 
 
 @admin.register(Turn)
-class TurnAdmin(MarkdownPreviewMixin, ArchiveInsteadOfDeleteAdmin):
+class TurnAdmin(RecordsRevisionsMixin, MarkdownPreviewMixin, ArchiveInsteadOfDeleteAdmin):
     list_display = ("title", "lesson", "framework", "estimated_minutes")
     list_select_related = ("lesson", "framework")
     search_fields = ("title", "lesson__title")

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
+from .admin_revisions import LessonRevisionsAdminMixin
 from .markdown import render_markdown
 from .models import FAQ, Lesson, Module, QuickReference, Section, Track, TrackUnlock
 
@@ -166,7 +167,7 @@ class QuickReferenceInline(admin.TabularInline):
 
 
 @admin.register(Lesson)
-class LessonAdmin(MarkdownPreviewMixin, ArchiveInsteadOfDeleteAdmin):
+class LessonAdmin(LessonRevisionsAdminMixin, MarkdownPreviewMixin, ArchiveInsteadOfDeleteAdmin):
     list_display = ("title", "number", "module", "status", "estimated_minutes", "updated_at")
     list_filter = ("status", "module__track", "module")
     search_fields = ("title", "subtitle", "slug")
