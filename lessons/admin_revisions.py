@@ -10,12 +10,11 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
 
 from .content_files.diff import unified_diff
 from .content_files.syntax import FormatError
@@ -109,21 +108,18 @@ class LessonRevisionsAdminMixin(RecordsRevisionsMixin):
         return TemplateResponse(request, "admin/lessons/lesson/revision_compare.html", context)
 
     def revision_revert_view(self, request: HttpRequest, lesson_id: int, number: int) -> HttpResponse:
-        return _revert(self, request, lesson_id, number)
-
-
-@require_POST
-def _revert(model_admin: LessonRevisionsAdminMixin, request: HttpRequest, lesson_id: int, number: int) -> HttpResponse:
-    lesson = model_admin._lesson(request, lesson_id, change=True)
-    revision = get_object_or_404(LessonRevision, lesson=lesson, number=number)
-    try:
-        new = revision_revert(revision=revision, author=request.user)
-    except FormatError as exc:
-        messages.error(request, _("Revision %(n)d could not be put back: %(problem)s") % {"n": number, "problem": exc})
-    else:
-        messages.success(request, _("The lesson is back to revision %(n)d; that is recorded as revision %(new)d.")
-                         % {"n": number, "new": new.number})
-    return HttpResponseRedirect(reverse("admin:lessons_lesson_revisions", args=[lesson.pk]))
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        lesson = self._lesson(request, lesson_id, change=True)
+        revision = get_object_or_404(LessonRevision, lesson=lesson, number=number)
+        try:
+            new = revision_revert(revision=revision, author=request.user)
+        except FormatError as exc:
+            messages.error(request, _("Revision %(n)d could not be put back: %(problem)s") % {"n": number, "problem": exc})
+        else:
+            messages.success(request, _("The lesson is back to revision %(n)d; that is recorded as revision %(new)d.")
+                             % {"n": number, "new": new.number})
+        return HttpResponseRedirect(reverse("admin:lessons_lesson_revisions", args=[lesson.pk]))
 
 
 def _diff_line(line: str) -> tuple[str, str]:
