@@ -103,7 +103,7 @@ class TurnFiles:
         if not spec.framework and any(step.kind == TurnStep.Kind.RATE for step in spec.steps):
             raise FormatError(f"{where} › [turn]: a rate step needs the Turn to name a framework.")
         turn = plan.sync(
-            Turn, lookup={"lesson": lesson}, existing=existing, what=what, lesson=lesson,
+            Turn, lookup={"lesson": lesson}, existing=existing, known=True, what=what, lesson=lesson,
             values={
                 "title": spec.title, "intro_md": spec.intro, "estimated_minutes": spec.estimated_minutes,
                 "framework_id": framework.pk if framework else None, "expected_outcome_md": spec.expected_outcome,
@@ -167,8 +167,8 @@ class TurnFiles:
         for key, step in wanted:
             current = active.get(key) or archived.get(key)
             plan.sync(
-                TurnStep, lookup={"turn": turn, "key": key}, existing=current, what=f"{what} › step '{key}'",
-                lesson=lesson,
+                TurnStep, lookup={"turn": turn, "key": key}, existing=current, known=True,
+                what=f"{what} › step '{key}'", lesson=lesson,
                 values={
                     "number": step.number, "kind": step.kind, "title": step.title, "body_md": step.body,
                     "points": step.points, "min_words": step.min_words, "archived_at": None,
@@ -210,7 +210,8 @@ def apply_framework(doc: FrameworkDoc, *, plan: Plan) -> SkillFramework:
         choice(category.cluster, SkillCategory.Cluster.values, f"{doc.where or what} › category {index}", "cluster")
         plan.sync(
             SkillCategory, lookup={"framework": framework, "slug": category.slug},
-            existing=active.get(category.slug) or archived.get(category.slug), what=f"{what} › category '{category.slug}'",
+            existing=active.get(category.slug) or archived.get(category.slug), known=True,
+            what=f"{what} › category '{category.slug}'",
             values={
                 "name": category.name, "description": category.description, "cluster": category.cluster,
                 "keywords": category.keywords, "level_descriptors": category.levels, "position": index,

@@ -101,14 +101,15 @@ class Plan:
             obj.delete()
 
     def sync(self, model: type[M], *, lookup: dict[str, Any], values: dict[str, Any], what: str,
-             lesson=None, existing: M | None = None) -> M:
+             lesson=None, existing: M | None = None, known: bool = False) -> M:
         """The row matching `lookup` (or `existing`), created or updated only where `values` differ.
 
         `values` holds source fields (Markdown, never the rendered HTML) and foreign
-        keys by their `_id` attribute, so comparing needs no extra queries.
+        keys by their `_id` attribute, so comparing needs no extra queries. With
+        `known`, the caller has loaded every candidate row: no `existing` means a new row.
         """
         obj = existing
-        if obj is None and all(getattr(v, "pk", True) is not None for v in lookup.values()):
+        if obj is None and not known and all(getattr(v, "pk", True) is not None for v in lookup.values()):
             obj = model._default_manager.filter(**lookup).order_by("pk").first()
         if obj is None:
             obj = model(**lookup, **values)

@@ -172,8 +172,8 @@ def apply_sections(lesson: Lesson, doc: LessonDoc, *, plan: Plan, where: str) ->
                                   f"prompt earlier in the lesson.")
             recall_of_id = target.pk
         by_anchor[anchor] = plan.sync(
-            Section, lookup={"lesson": lesson, "anchor": anchor}, existing=existing.get(anchor), what=here,
-            lesson=lesson,
+            Section, lookup={"lesson": lesson, "anchor": anchor}, existing=existing.get(anchor), known=True,
+            what=here, lesson=lesson,
             values={
                 "kind": kind, "heading": section.heading, "body_md": section.body,
                 "answer_count": section.answer_count, "answer_label": section.answer_label,
@@ -197,6 +197,6 @@ def apply_numbered(lesson: Lesson, model: type[Model], rows: list[dict], *, plan
             extra.append(obj)  # beyond the file's list, or a second row at one position
     for position, values in enumerate(rows, start=1):
         plan.sync(model, lookup={"lesson": lesson, "position": position}, existing=existing.get(position),
-                  values=values, what=f"{what} {position}", lesson=lesson)
+                  known=True, values=values, what=f"{what} {position}", lesson=lesson)
     for obj in extra:
         plan.remove(obj, what=f"{what} {obj.position}", lesson=lesson, archive=False)
