@@ -48,7 +48,18 @@ class RecordsRevisionsMixin:
 
 
 class LessonRevisionsAdminMixin(RecordsRevisionsMixin):
-    """History, compare and revert pages for a lesson, and the "Import a lesson" page."""
+    """History, compare and revert pages for a lesson, and the "Import a lesson" page.
+
+    Bulk actions on the lesson list (publish, unpublish) change what a lesson's
+    file says too, so each lesson they touch gets a revision as well.
+    """
+
+    def get_actions(self, request: HttpRequest):
+        actions = super().get_actions(request)
+        for name, (function, action_name, description) in list(actions.items()):
+            if name != "delete_selected":
+                actions[name] = (_recording_revisions(function, description), action_name, description)
+        return actions
 
     def get_urls(self):
         from .admin_import import import_lesson_view
@@ -120,6 +131,19 @@ class LessonRevisionsAdminMixin(RecordsRevisionsMixin):
             messages.success(request, _("The lesson is back to revision %(n)d; that is recorded as revision %(new)d.")
                              % {"n": number, "new": new.number})
         return HttpResponseRedirect(reverse("admin:lessons_lesson_revisions", args=[lesson.pk]))
+
+
+def _recording_revisions(function, description):
+    def action(model_admin, request: HttpRequest, queryset):
+        lessons = list(queryset)
+        for lesson in lessons:
+            revision_baseline(lesson=lesson)
+        response = function(model_admin, request, queryset)
+        for lesson in lessons:
+            revision_record(lesson=lesson, author=request.user, summary=str(description))
+        return response
+
+    return action
 
 
 def _diff_line(line: str) -> tuple[str, str]:

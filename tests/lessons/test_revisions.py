@@ -230,3 +230,19 @@ def test_a_student_cannot_reach_the_import_page(student_client, client, lesson):
         response = browser.post(IMPORT_URL, {"document": upload(), "module": module.pk})
         assert response.status_code == 302 and response.url.startswith("/admin/login/")
     assert not Lesson.objects.filter(slug="reading-the-room").exists()
+
+
+def test_publishing_from_the_lesson_list_records_a_revision(author_client, author, lesson):
+    response = author_client.post(reverse("admin:lessons_lesson_changelist"),
+                                  {"action": "unpublish", "_selected_action": [lesson.pk]})
+
+    assert response.status_code == 302
+    latest = lesson.revisions.order_by("-number").first()
+    assert (latest.number, latest.author) == (2, author)
+    assert 'status = "draft"' in latest.text and latest.summary.startswith("Unpublish")
+
+
+def test_the_admin_index_links_to_the_import_page(author_client, lesson):
+    response = author_client.get(reverse("admin:index"))
+
+    assert [a for a in parse(response).select("a") if a.attrs.get("href") == IMPORT_URL]
