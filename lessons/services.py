@@ -175,11 +175,13 @@ def revision_revert(*, revision: LessonRevision, author: User | None) -> LessonR
     """Put the lesson's content back as `revision` had it, and record that as a new revision.
 
     Parts the old revision lacks are archived when students' records point at
-    them (deleted otherwise), exactly as an import of that file would do.
+    them (deleted otherwise), exactly as an import of that file would do. The
+    lesson's slug, number, position and status stay as they are now.
     """
     lesson = Lesson.objects.select_for_update().select_related("module").get(pk=revision.lesson_id)
     doc = parse_lesson(revision.text, where=f"revision {revision.number}")
-    doc.slug = lesson.slug  # the row is the identity; a slug changed since then stays
+    # A revert puts content back; where the lesson sits and whether it is published stay as they are now.
+    doc.slug, doc.number, doc.position, doc.status = lesson.slug, lesson.number, lesson.position, lesson.status
     plan = Plan(before_lesson_write=lambda changed: revision_baseline(lesson=changed))
     apply_lesson(doc, module=lesson.module, plan=plan, lesson=lesson)
     new = revision_record(lesson=lesson, author=author, summary=f"Reverted to revision {revision.number}", force=True)

@@ -22,6 +22,8 @@ from .documents import CardDoc, FAQDoc, LessonDoc, SectionDoc, StepDoc, TurnDoc,
 from .syntax import FENCE, MARKER, FormatError, clean_body
 
 MAX_DOCUMENT_BYTES = 5 * 1024 * 1024
+# Word's own Title and Subtitle styles, which mammoth leaves as plain paragraphs by default.
+WORD_STYLES = "p[style-name='Title'] => h1.doc-title:fresh\np[style-name='Subtitle'] => p.doc-subtitle:fresh"
 LINK_OPEN = "\0link"
 
 HEADING = re.compile(r"^(#{1,6})[ \t]+(.*?)[ \t]*#*[ \t]*$")
@@ -73,11 +75,18 @@ def docx_to_markdown(data: bytes) -> tuple[str, list[str]]:
     import mammoth  # imported here: only document imports need it
 
     try:
-        result = mammoth.convert_to_html(io.BytesIO(data))
+        result = mammoth.convert_to_html(io.BytesIO(data), style_map=WORD_STYLES)
     except Exception as exc:  # a damaged or non-Word file: mammoth raises zipfile/KeyError/ValueError alike
         raise FormatError(f"This does not read as a Word (.docx) document: {exc}") from exc
     warnings = [message.message for message in result.messages if message.type == "warning"]
-    return html_to_markdown(result.value), warnings
+    html = result.value
+    if '<h1 class="doc-title">' in html:
+        # Word's Title style is the title, so its "Heading 1" is a section: one level down.
+        html = re.sub(r"<(/?)h([1-5])(?=[ >])", lambda m: f"<{m.group(1)}h{int(m.group(2)) + 1}", html)
+        html = html.replace('<h2 class="doc-title">', "<h1>", 1)
+        html = re.sub(r"</h2>", "</h1>", html, count=1)
+    html = re.sub(r'<p class="doc-subtitle">(.*?)</p>', r"<p><em>\1</em></p>", html)
+    return html_to_markdown(html), warnings
 
 
 class _MarkdownWriter(HTMLParser):
@@ -164,16 +173,14 @@ class _MarkdownWriter(HTMLParser):
             self._table()
 
     def _close_inline(self, mark: str) -> None:
-        # "<strong></strong>" or "<strong> </strong>" leaves no stray asterisks.
-        if self.text and self.text[-1] == mark:
+        if self.text and self.text[-1] == mark:  # "<strong></strong>" leaves no stray asterisks
             self.text.pop()
-            return
-        trailing = ""
-        while self.text and self.text[-1].endswith(" ") and self.text[-1].strip():
-            trailing = " "
+        elif self.text and self.text[-1].endswith(" ") and self.text[-1].strip():
+            # "**bold **" is not bold in Markdown: the space goes after the closing mark.
             self.text[-1] = self.text[-1].rstrip()
-            break
-        self.text.append(mark + trailing)
+            self.text.append(mark + " ")
+        else:
+            self.text.append(mark)
 
     def _table(self) -> None:
         rows, self.table_rows = self.table_rows, []

@@ -30,14 +30,17 @@ def module(db) -> Module:
     return Module.objects.get(track__slug="studio-culture", slug="working-in-the-room")
 
 
-def markdown_to_docx(text: str) -> bytes:
-    """The same guide as a Word document, with Word's own heading, list and emphasis styles."""
+def markdown_to_docx(text: str, *, title_style: bool = False) -> bytes:
+    """The same guide as a Word document, with Word's own heading, list and emphasis styles.
+
+    With `title_style` the title uses Word's Title style and sections "Heading 1", as many authors write.
+    """
     document = docx.Document()
     for block in re.split(r"\n\s*\n", text.strip()):
         for line in block.split("\n") if block.startswith("- ") else [" ".join(block.split("\n"))]:
             heading = re.match(r"^(#{1,6}) (.*)$", line)
             if heading:
-                document.add_heading(heading.group(2), level=len(heading.group(1)))
+                document.add_heading(heading.group(2), level=len(heading.group(1)) - (1 if title_style else 0))
                 continue
             paragraph = document.add_paragraph(style="List Bullet" if line.startswith("- ") else None)
             line = line.removeprefix("- ")
@@ -104,12 +107,14 @@ def test_the_example_markdown_guide_imports_as_a_draft_with_every_part(module):
     assert LessonRevision.objects.filter(lesson=lesson).count() == 1
 
 
-def test_the_same_guide_as_a_word_document_imports_to_the_same_lesson(module):
+@pytest.mark.parametrize("title_style", [False, True], ids=["headings-1-2-3", "title-and-headings-1-2"])
+def test_the_same_guide_as_a_word_document_imports_to_the_same_lesson(module, title_style):
     import_example(module)
     from_markdown = lesson_text(Lesson.objects.get(slug="reading-the-room"))
     Lesson.objects.get(slug="reading-the-room").delete()
 
-    result = import_example(module, markdown_to_docx(EXAMPLE.read_text()), filename="Reading the Room.docx")
+    result = import_example(module, markdown_to_docx(EXAMPLE.read_text(), title_style=title_style),
+                            filename="Reading the Room.docx")
 
     assert result.written and not result.problems, result.problems
     lesson = Lesson.objects.get(slug="reading-the-room")
