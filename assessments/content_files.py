@@ -250,9 +250,9 @@ def read_folder(directory: Path) -> ContentFolder:
         listed = {m.slug for m in track.modules}
         lessons: dict[str, list[LessonDoc]] = {m.slug: [] for m in track.modules}
         for module_dir in sorted(p for p in track_dir.iterdir() if p.is_dir()):
-            if module_dir.name not in listed:
+            if module_dir.name not in listed and any(module_dir.glob("*.md")):
                 raise FormatError(f"{_rel(module_dir, directory)}: folder for a module that {TRACK_FILE} does not list.")
-            for path in sorted(module_dir.glob("*.md")):
+            for path in sorted(module_dir.glob("*.md")) if module_dir.name in listed else []:
                 doc = parse_lesson(path.read_text(encoding="utf-8"), _rel(path, directory))
                 if doc.slug in lesson_slugs:
                     raise FormatError(f"{doc.where}: lesson slug '{doc.slug}' is also used by {lesson_slugs[doc.slug]}.")
@@ -328,12 +328,11 @@ def export_content(directory: Path) -> list[Path]:
         for stale in (directory / sub).glob(pattern):
             if stale not in files:
                 stale.unlink()
+    for folder in sorted((directory / TRACKS_DIR).glob("**/"), key=lambda p: -len(p.parts)):
+        if folder != directory / TRACKS_DIR and folder.is_dir() and not any(folder.iterdir()):
+            folder.rmdir()  # a module or track that is gone
     for path, text in files.items():
         path.parent.mkdir(parents=True, exist_ok=True)
         if not path.exists() or path.read_text(encoding="utf-8") != text:
             path.write_text(text, encoding="utf-8", newline="\n")
     return sorted(files)
-
-
-def slug_for(title: str) -> str:
-    return slugify(title)[:100]

@@ -14,7 +14,7 @@ from django.test.utils import CaptureQueriesContext
 from assessments import services
 from assessments.content_files import export_content, import_content
 from assessments.models import PromptAnswer, Reflection, SkillCategory, SkillFramework, Turn, TurnStep
-from lessons.models import FAQ, Lesson, LessonRevision, Section, Track
+from lessons.models import FAQ, Lesson, LessonRevision, Module, Section, Track
 from tests.api.conftest import ratings, words
 from tests.factories import FAQFactory, SectionFactory
 
@@ -293,6 +293,18 @@ def test_export_removes_files_of_lessons_that_are_gone(tmp_path):
     names = files_of(tmp_path)
     assert "tracks/core-track/why-learn-anything/04-creativity-can-be-learned.md" in names
     assert "tracks/core-track/why-learn-anything/04-can-creativity-be-learned.md" not in names
+
+
+def test_a_renamed_module_moves_its_folder_and_the_export_still_imports(tmp_path):
+    import_content(DEMO)
+    export_content(tmp_path)
+    Module.objects.filter(slug="working-in-the-room").update(slug="in-the-room")
+
+    export_content(tmp_path)
+
+    assert not (tmp_path / "tracks" / "studio-culture" / "working-in-the-room").exists()
+    assert (tmp_path / "tracks" / "studio-culture" / "in-the-room" / "01-working-with-artists.md").is_file()
+    assert not import_content(tmp_path).has_changes
 
 
 def test_every_step_kind_and_section_kind_round_trips(tmp_path):
