@@ -58,7 +58,9 @@ def test_ten_concurrent_completes_record_one_completion(student, course):
 
 def test_concurrent_reflections_on_two_steps_unlock_once(student, course):
     steps = [course.patterns, course.goals]
-    run_concurrently(10, lambda i: services.reflection_save(user=student, step=steps[i % 2], text=words(15)))
+    # A different text per step: the same text on both would be a copy of the other reflection, which never pays.
+    run_concurrently(10, lambda i: services.reflection_save(
+        user=student, step=steps[i % 2], text=words(15, topic=("patterns", "goals")[i % 2])))
     student.refresh_from_db()
     assert student.depth_points == 30
     assert student.track_unlocks.count() == 1
