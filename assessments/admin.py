@@ -23,6 +23,7 @@ from lessons.admin import (
     LessonChoiceField,
     MarkdownPreviewMixin,
 )
+from lessons.admin_revisions import RecordsRevisionsMixin
 from lessons.models import Lesson
 from lessons.services import content_changed
 
@@ -172,7 +173,7 @@ class TurnAdminForm(forms.ModelForm):
 
 
 @admin.register(Turn)
-class TurnAdmin(SortableAdminBase, MarkdownPreviewMixin, ArchiveInsteadOfDeleteAdmin, ContentChangesAdmin):
+class TurnAdmin(RecordsRevisionsMixin, SortableAdminBase, MarkdownPreviewMixin, ArchiveInsteadOfDeleteAdmin, ContentChangesAdmin):
     form = TurnAdminForm
     list_display = ("title", "lesson_path", "framework", "estimated_minutes")
     list_select_related = ("lesson__module__track", "framework")

@@ -11,10 +11,12 @@ class AssessmentsConfig(AppConfig):
         #   kinds it does not own, such as warm-up prompts and recalls;
         # - exports: answers, snapshots, reflections, completions and the ledger
         #   in "download my data" (accounts.exports);
+        # - content_files: lesson files include the Your Turn, read and written through
+        #   the part it registers with lessons' content files;
         # - duplicating a lesson in the admin copies its Your Turn too.
         from lessons.services import register_lesson_copier
 
-        from . import exports, guide  # noqa: F401
+        from . import content_files, exports, guide  # noqa: F401
         from .services import turn_copy
 
         register_lesson_copier(turn_copy)

@@ -363,6 +363,12 @@ class PromptAnswer(models.Model):
     category = models.ForeignKey(SkillCategory, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
     category_suggested = models.BooleanField(default=False)
     updated_at = models.DateTimeField(auto_now=True)
+    # SET_NULL, not PROTECT: revisions go only with their lesson, which what a
+    # student wrote already keeps from being deleted; a completion alone must not.
+    revision = models.ForeignKey(
+        "lessons.LessonRevision", on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+        help_text=_("The lesson's revision when this was written: later edits never change what it answered."),
+    )
 
     class Meta:
         ordering = ["section", "position"]
@@ -391,6 +397,12 @@ class Reflection(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
     # The client's UUID of the save that last set the text (each version keeps its own).
     client_id = models.UUIDField(null=True, blank=True, editable=False)
+    # SET_NULL, not PROTECT: revisions go only with their lesson, which what a
+    # student wrote already keeps from being deleted; a completion alone must not.
+    revision = models.ForeignKey(
+        "lessons.LessonRevision", on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+        help_text=_("The lesson's revision when this was written: later edits never change what it answered."),
+    )
 
     class Meta:
         ordering = ["attempt", "step__number", "id"]
@@ -455,6 +467,12 @@ class TurnCompletion(models.Model):
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="turn_completions")
     turn = models.ForeignKey(Turn, on_delete=models.CASCADE, related_name="completions")
     completed_at = models.DateTimeField(default=timezone.now)
+    # SET_NULL, not PROTECT: revisions go only with their lesson, which what a
+    # student wrote already keeps from being deleted; a completion alone must not.
+    revision = models.ForeignKey(
+        "lessons.LessonRevision", on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+        help_text=_("The lesson's revision when this was written: later edits never change what it answered."),
+    )
 
     class Meta:
         constraints = [

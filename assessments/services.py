@@ -22,6 +22,7 @@ from accounts.models import User
 from accounts.services import DEFINITION_OF_SUCCESS_MAX_LENGTH, profile_update
 from courseplatform.text import text_problem
 from lessons.models import Lesson, Section, Track
+from lessons.selectors import lesson_revision_id
 from lessons.services import progress_mark_done, track_unlock
 
 from . import depth, selectors
@@ -132,6 +133,8 @@ def prompt_answers_save(
     existing = {a.position: a for a in PromptAnswer.objects.select_for_update().filter(user=user, section=section)}
     if not existing and not any(text for _i, text, _c, _x in cleaned):
         raise ValidationError({"answers": [_("Write at least one answer before saving.")]})
+    # The revision the student answered: a later edit of the prompt never changes what this answered.
+    revision_id = lesson_revision_id(lesson_id=section.lesson_id)
     for position, text, category, clear_slot in cleaned:
         current = existing.get(position)
         if not text:
@@ -147,7 +150,7 @@ def prompt_answers_save(
                 with transaction.atomic():
                     PromptAnswer.objects.create(
                         user=user, section=section, position=position, text=text, category=category,
-                        category_suggested=suggested,
+                        category_suggested=suggested, revision_id=revision_id,
                     )
                 continue
             except IntegrityError:
@@ -156,7 +159,8 @@ def prompt_answers_save(
             text, category.pk if category else None, suggested
         ):
             current.text, current.category, current.category_suggested = text, category, suggested
-            current.save(update_fields=["text", "category", "category_suggested", "updated_at"])
+            current.revision_id = revision_id
+            current.save(update_fields=["text", "category", "category_suggested", "revision", "updated_at"])
     if clear:
         # Clearing the whole prompt also clears slots beyond the list sent.
         PromptAnswer.objects.filter(user=user, section=section, position__gt=len(answers)).delete()
@@ -385,13 +389,15 @@ def reflection_save(
         raise ValidationError(errors)
     stats = depth.word_stats(text)
     attempt = attempt_current(user=user, turn=step.turn)
+    # The revision the student wrote under: a later edit of the step never changes what this answered.
+    revision_id = lesson_revision_id(lesson_id=step.turn.lesson_id)
     reflection = Reflection.objects.select_for_update().filter(attempt=attempt, step=step).first()
     if reflection is None:
         try:
             with transaction.atomic():
                 reflection = Reflection.objects.create(
                     user=user, attempt=attempt, step=step, text=text, word_count=stats.words, created_at=taken,
-                    client_id=client_id,
+                    client_id=client_id, revision_id=revision_id,
                 )
                 ReflectionVersion.objects.create(
                     reflection=reflection, text=text, word_count=stats.words, created_at=taken, client_id=client_id
@@ -402,7 +408,8 @@ def reflection_save(
         reflection.text = text
         reflection.word_count = stats.words
         reflection.client_id = client_id
-        reflection.save(update_fields=["text", "word_count", "client_id", "updated_at"])
+        reflection.revision_id = revision_id
+        reflection.save(update_fields=["text", "word_count", "client_id", "revision", "updated_at"])
         ReflectionVersion.objects.create(
             reflection=reflection, text=text, word_count=stats.words, created_at=taken, client_id=client_id
         )
@@ -488,7 +495,9 @@ def turn_complete(*, user: User, turn: Turn) -> CompletionResult:
     if completion is None:
         try:
             with transaction.atomic():
-                completion = TurnCompletion.objects.create(user=user, turn=turn)
+                completion = TurnCompletion.objects.create(
+                    user=user, turn=turn, revision_id=lesson_revision_id(lesson_id=turn.lesson_id)
+                )
                 created = True
         except IntegrityError:
             completion = TurnCompletion.objects.get(user=user, turn=turn)

@@ -22,6 +22,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from . import services
+from .admin_revisions import LessonRevisionsAdminMixin
 from .markdown import render_markdown
 from .models import FAQ, Lesson, Module, QuickReference, Section, Track, TrackUnlock
 
@@ -322,7 +323,7 @@ class LessonAdminForm(forms.ModelForm):
 
 
 @admin.register(Lesson)
-class LessonAdmin(SortableAdminBase, MarkdownPreviewMixin, ArchiveInsteadOfDeleteAdmin, ContentChangesAdmin):
+class LessonAdmin(LessonRevisionsAdminMixin, SortableAdminBase, MarkdownPreviewMixin, ArchiveInsteadOfDeleteAdmin, ContentChangesAdmin):
     form = LessonAdminForm
     list_display = ("title", "number", "module", "visibility", "estimated_minutes", "updated_at")
     list_filter = ("status", "module__track", "module")

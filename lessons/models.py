@@ -471,3 +471,34 @@ class TrackUnlock(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} unlocked {self.track}"
+
+
+class LessonRevision(models.Model):
+    """One saved state of a lesson: its whole content file as text, append-only.
+
+    Recorded by every save of a lesson (the admin, an import, a revert); compared
+    as a diff of the file format; learners' records point at the revision they
+    were written under, so a later edit never changes what they answered.
+    """
+
+    lesson = models.ForeignKey(Lesson, on_delete=models.CASCADE, related_name="revisions", verbose_name=_("lesson"))
+    number = models.PositiveIntegerField(_("revision"))
+    content_version = models.PositiveIntegerField(
+        default=0, help_text=_("The lesson's content version this text was taken at.")
+    )
+    text = models.TextField(_("content file"))
+    summary = models.CharField(_("what changed"), max_length=300, blank=True)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+        verbose_name=_("by"),
+    )
+    created_at = models.DateTimeField(_("when"), default=timezone.now)
+
+    class Meta:
+        ordering = ["lesson", "-number"]
+        constraints = [
+            models.UniqueConstraint(fields=["lesson", "number"], name="lessons_revision_number_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.lesson} · revision {self.number}"

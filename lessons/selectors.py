@@ -15,7 +15,18 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from courseplatform.errors import DomainError
 
-from .models import FAQ, Lesson, LessonProgress, Module, QuickReference, Section, Track, TrackUnlock, published_q
+from .models import (
+    FAQ,
+    Lesson,
+    LessonProgress,
+    LessonRevision,
+    Module,
+    QuickReference,
+    Section,
+    Track,
+    TrackUnlock,
+    published_q,
+)
 
 
 class TrackLocked(DomainError):
@@ -330,4 +341,11 @@ def unlock_notices(*, user: User) -> list[TrackUnlock]:
     return list(
         TrackUnlock.objects.filter(user=user, notified_at__isnull=True)
         .select_related("track").order_by("unlocked_at", "id")
+    )
+
+
+def lesson_revision_id(*, lesson_id: int) -> int | None:
+    """The lesson's latest revision: what a student sees now, kept with what they write."""
+    return (
+        LessonRevision.objects.filter(lesson_id=lesson_id).order_by("-number").values_list("pk", flat=True).first()
     )

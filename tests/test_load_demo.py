@@ -226,3 +226,24 @@ def test_demo_markdown_holds_no_raw_html():
 
     assert sources
     assert not [text for text in sources if re.search(r"<[a-zA-Z/!]", text)]
+
+
+def test_studio_culture_teaches_its_five_skills_in_lessons_shaped_like_lesson_3():
+    load_demo()
+    lessons = list(Lesson.objects.filter(module__track__slug="studio-culture").published().in_reading_order())
+
+    assert len(lessons) >= 4
+    text = " ".join(
+        " ".join([*lesson.sections.values_list("heading", flat=True), *lesson.sections.values_list("body_md", flat=True)])
+        for lesson in lessons
+    ).lower()
+    for skill in ("communicat", "session", "feel", "problem", "adapt"):
+        assert skill in text, skill
+    for lesson in lessons[1:]:
+        kinds = list(lesson.sections.order_by("position").values_list("kind", flat=True))
+        assert kinds[:2] == ["callout", "warmup_prompt"] and "recall" in kinds, lesson.slug
+        assert lesson.faqs.exists() and lesson.quick_references.exists() and lesson.next_steps_md, lesson.slug
+        assert lesson.turn.framework.slug == "studio-soft-skills", lesson.slug
+        assert lesson.turn.steps.filter(kind__in=["reflection", "goals"], points__gt=0).exists(), lesson.slug
+    audio = Section.objects.get(lesson__slug="saying-what-you-hear", anchor="hear-it-the-same-phrase-dry-and-compressed")
+    assert "dry" in audio.body_md and "compress" in audio.body_md
