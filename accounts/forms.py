@@ -71,9 +71,9 @@ class UserAdminChangeForm(auth_forms.UserChangeForm):
         fields = (
             "email",
             "display_name",
-            "definition_of_success",
             "producer_path",
             "reminders_opt_in",
+            "feedback_email_opt_in",
             "is_active",
             "is_staff",
             "is_superuser",
