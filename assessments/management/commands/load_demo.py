@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
 
+from django.apps import apps
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
@@ -82,6 +83,7 @@ class Command(BaseCommand):
                     load_track(document, frameworks=frameworks, tally=tally, where=name)
             for account in DEMO_ACCOUNTS:
                 load_account(account, tally=tally)
+            more_logins = load_app_demos(tally=tally)
 
         self.stdout.write(
             f"Demo content: {tally['created']} created, {tally['updated']} updated, "
@@ -91,6 +93,22 @@ class Command(BaseCommand):
         for account in DEMO_ACCOUNTS:
             role = "author, edits content at /admin/" if account.is_author else "student"
             self.stdout.write(f"  {account.email:<20} password {DEMO_PASSWORD}   ({role})")
+        for line in more_logins:
+            self.stdout.write(line)
+
+
+def load_app_demos(*, tally: Tally) -> list[str]:
+    """Demo data of apps that build on this one (mentoring's cohort), without importing them.
+
+    An app config with a `load_demo_data(tally=...)` method adds its rows (idempotently,
+    like everything here) and returns login lines to print.
+    """
+    lines: list[str] = []
+    for config in apps.get_app_configs():
+        loader = getattr(config, "load_demo_data", None)
+        if callable(loader):
+            lines.extend(loader(tally=tally))
+    return lines
 
 
 # --- Reading the files -------------------------------------------------------------
