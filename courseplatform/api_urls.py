@@ -11,6 +11,7 @@ from accounts.api import MeView
 from assessments.api import views as assessments_api
 from courseplatform.api.errors import not_found
 from lessons import api as lessons_api
+from mentoring.api import urls as mentoring_urls
 
 app_name = "api"
 
@@ -35,6 +36,7 @@ v1 = [
     path("snapshots/compare/", assessments_api.SnapshotCompareView.as_view(), name="snapshot-compare"),
     path("snapshots/<int:pk>/", assessments_api.SnapshotDetailView.as_view(), name="snapshot-detail"),
     path("depth-points/", assessments_api.DepthPointsView.as_view(), name="depth-points"),
+    path("", include(mentoring_urls)),
 ]
 
 urlpatterns = [

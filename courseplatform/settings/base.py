@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "accounts",
     "lessons",
     "assessments",
+    "mentoring",
 ]
 
 MIDDLEWARE = [
@@ -276,6 +277,12 @@ SOFTSYNCED = {
     "REFLECTION_MAX_CHARS": 10_000,
     # A warm-up prompt answer longer than this is refused.
     "PROMPT_ANSWER_MAX_CHARS": 500,
+    # The mentor's view flags a member with no activity for this long as needing a nudge.
+    "NUDGE_AFTER": timedelta(days=14),
+    # Aggregates of fewer people than this never show (a median of two is someone's rating).
+    "MIN_AGGREGATE_SIZE": 3,
+    # How long /reports/ keeps a computed report (it says how fresh it is).
+    "REPORT_CACHE_SECONDS": 3600,
 }
 
 # --- Logging --------------------------------------------------------------------
