@@ -18,7 +18,8 @@ from datetime import date, datetime
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db.models import Count, Exists, F, Max, Min, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db import connection
+from django.db.models import Count, Exists, F, Max, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.http import Http404
 from django.utils import timezone
 
@@ -30,6 +31,7 @@ from assessments.models import (
     SkillFramework,
     SkillSnapshot,
     SnapshotRating,
+    Turn,
     TurnAttempt,
     TurnCompletion,
 )
@@ -351,27 +353,58 @@ def awaiting_feedback(*, cohort: Cohort) -> list[AwaitingRow]:
 
 @dataclass
 class Scope:
-    """Whose data an aggregate covers: a subquery of user ids (None: every student) and/or a track."""
+    """Whose data an aggregate covers: some people (a User id subquery; None: every student) and/or a track.
+
+    "Every student" is every account that is not staff; a track's students are
+    those who opened one of its lessons.
+    """
 
     users: QuerySet | None = None
     track: Track | None = None
 
-    def snapshots(self) -> QuerySet:
-        rows = SkillSnapshot.objects.filter(framework__isnull=False)
-        if self.users is not None:
-            rows = rows.filter(user_id__in=self.users)
-        else:
-            rows = rows.filter(user__is_staff=False)
+    def people(self) -> QuerySet:
+        """The people covered, as a subquery of distinct user ids."""
+        people = User.objects.filter(pk__in=self.users) if self.users is not None else User.objects.filter(is_staff=False)
         if self.track is not None:
-            rows = rows.filter(turn__lesson__module__track=self.track)
-        return rows
+            people = people.filter(
+                Exists(LessonProgress.objects.filter(user=OuterRef("pk"), lesson__module__track=self.track))
+            )
+        return people.values("id")
 
-    def latest_snapshots(self) -> QuerySet:
-        """Each person's latest snapshot per framework (ties on the time broken by id)."""
-        newer = self.snapshots().filter(user_id=OuterRef("user_id"), framework_id=OuterRef("framework_id")).filter(
-            Q(created_at__gt=OuterRef("created_at")) | Q(created_at=OuterRef("created_at"), id__gt=OuterRef("id"))
+
+def _rating_counts(scope: Scope) -> list[tuple[int, str, int, int, int]]:
+    """(framework id, category key, value, people, of whom it is their lowest) over each person's latest snapshot.
+
+    One SQL statement, the same on PostgreSQL and SQLite: each person's latest
+    snapshot per framework is found through the (user, framework, -created_at)
+    index, one probe per person, and the ratings are grouped in the database;
+    a rating is someone's lowest when it equals the minimum of their snapshot.
+    """
+    qn = connection.ops.quote_name
+    people_sql, people_params = scope.people().query.sql_with_params()
+    snapshot, rating, framework = (qn(m._meta.db_table) for m in (SkillSnapshot, SnapshotRating, SkillFramework))
+    track_sql, track_params = "", ()
+    if scope.track is not None:
+        turns_sql, track_params = Turn.objects.filter(lesson__module__track=scope.track).values("id").query.sql_with_params()
+        track_sql = f" AND s.turn_id IN ({turns_sql})"
+    sql = f"""
+        WITH people(id) AS ({people_sql}),
+        latest(id, framework_id) AS (
+            SELECT (SELECT s.id FROM {snapshot} s
+                    WHERE s.user_id = p.id AND s.framework_id = f.id{track_sql}
+                    ORDER BY s.created_at DESC, s.id DESC LIMIT 1), f.id
+            FROM people p CROSS JOIN {framework} f
+        ),
+        rated(framework_id, slug, value, lowest) AS (
+            SELECT l.framework_id, r.category_slug, r.value, MIN(r.value) OVER (PARTITION BY r.snapshot_id)
+            FROM latest l JOIN {rating} r ON r.snapshot_id = l.id
         )
-        return self.snapshots().filter(~Exists(newer))
+        SELECT framework_id, slug, value, COUNT(*), SUM(CASE WHEN value = lowest THEN 1 ELSE 0 END)
+        FROM rated GROUP BY framework_id, slug, value
+    """
+    with connection.cursor() as cursor:
+        cursor.execute(sql, (*people_params, *track_params))
+        return [tuple(row) for row in cursor.fetchall()]
 
 
 @dataclass
@@ -414,31 +447,14 @@ def _quantile(histogram: dict[int, int], q: float) -> float:
 def skill_stats(*, scope: Scope) -> list[FrameworkStats]:
     """Median, quartiles and range per category of each person's latest rating, and the blind-spot counts.
 
-    Three queries whatever the number of people: a histogram (category, value → count)
-    and the lowest-category counts are grouped in SQL; quantiles come from the
-    histogram (at most ten values per category).
+    Two queries whatever the number of people (see `_rating_counts`); quantiles
+    come from the per-value counts (at most ten values per category).
     """
-    latest = scope.latest_snapshots().values("pk")
-    histogram = (
-        SnapshotRating.objects.filter(snapshot_id__in=latest)
-        .values("snapshot__framework_id", "category_slug", "value")
-        .annotate(n=Count("id"))
-        .order_by()
-    )
-    lowest_value = (
-        SnapshotRating.objects.filter(snapshot_id=OuterRef("snapshot_id")).order_by().values("snapshot_id")
-        .annotate(m=Min("value")).values("m")
-    )
-    lows = (
-        SnapshotRating.objects.filter(snapshot_id__in=latest, value=Subquery(lowest_value))
-        .values("snapshot__framework_id", "category_slug")
-        .annotate(n=Count("id"))
-        .order_by()
-    )
     counts: dict[tuple[int, str], dict[int, int]] = {}
-    for row in histogram:
-        counts.setdefault((row["snapshot__framework_id"], row["category_slug"]), {})[row["value"]] = row["n"]
-    lowest = {(row["snapshot__framework_id"], row["category_slug"]): row["n"] for row in lows}
+    lowest: Counter = Counter()
+    for framework_id, slug, value, people, lowest_for in _rating_counts(scope):
+        counts.setdefault((framework_id, slug), {})[value] = people
+        lowest[(framework_id, slug)] += lowest_for or 0
     framework_ids = {key[0] for key in counts}
     if not framework_ids:
         return []
@@ -450,7 +466,7 @@ def skill_stats(*, scope: Scope) -> list[FrameworkStats]:
     for category in categories:
         key = (category.framework_id, category.slug)
         hist = counts.get(key)
-        if not hist or (category.is_archived and key not in counts):
+        if not hist:
             continue
         stats = result.setdefault(category.framework_id, FrameworkStats(
             slug=category.framework.slug, name=category.framework.name, people=0, categories=[], enough=False,
@@ -486,12 +502,8 @@ def lesson_funnel(*, scope: Scope) -> list[FunnelRow]:
         lessons = lessons.filter(module__track=scope.track)
         progress = progress.filter(lesson__module__track=scope.track)
         completions = completions.filter(turn__lesson__module__track=scope.track)
-    if scope.users is not None:
-        progress = progress.filter(user_id__in=scope.users)
-        completions = completions.filter(user_id__in=scope.users)
-    else:
-        progress = progress.filter(user__is_staff=False)
-        completions = completions.filter(user__is_staff=False)
+    progress = progress.filter(user_id__in=scope.people())
+    completions = completions.filter(user_id__in=scope.people())
     opened = {
         row["lesson_id"]: row
         for row in progress.values("lesson_id").annotate(
@@ -555,24 +567,10 @@ def staff_report(*, track: Track | None = None, fresh: bool = False) -> Report:
     key = report_cache_key(track)
     report = None if fresh else cache.get(key)
     if report is None:
-        users = None
-        if track is not None:
-            users = LessonProgress.objects.filter(lesson__module__track=track, user__is_staff=False).values("user_id")
-        scope = Scope(users=users, track=track)
-        students = (
-            User.objects.filter(is_staff=False, is_active=True).count() if track is None
-            else LessonProgress.objects.filter(lesson__module__track=track, user__is_staff=False)
-            .values("user_id").distinct().count()
-        )
+        scope = Scope(track=track)
+        people = User.objects.filter(is_staff=False) if track is None else User.objects.filter(pk__in=scope.people())
+        students = people.count()
         report = Report(track=track, students=students, frameworks=skill_stats(scope=scope),
                         funnel=lesson_funnel(scope=scope), as_of=timezone.now())
         cache.set(key, report, settings.SOFTSYNCED["REPORT_CACHE_SECONDS"])
     return report
-
-
-def frameworks_named(slugs: list[str]) -> dict[str, SkillFramework]:
-    return {f.slug: f for f in SkillFramework.objects.filter(slug__in=slugs)}
-
-
-def lowest_counter(stats: FrameworkStats) -> Counter:
-    return Counter({c.slug: c.lowest_for for c in stats.categories})

@@ -72,8 +72,9 @@ def join(request: HttpRequest, code: str) -> HttpResponse:
         messages.success(request, _("You joined %(name)s.") % {"name": membership.cohort.name})
         return redirect(membership.cohort.get_absolute_url())
     if cohort is None:
-        form = JoinForm(initial={"code": code})
-        form.add_error(None, _("No cohort has this invite code. Check it with your mentor."))
+        form = JoinForm({"code": code})
+        form.is_valid()
+        form.add_error("code", _("No cohort has this invite code. Check it with your mentor."))
         return render(request, "mentoring/join.html", {"form": form, "cohort": None}, status=404)
     member = selectors.Membership.objects.active().filter(cohort=cohort, user=request.user).exists()
     return render(request, "mentoring/join.html", {"cohort": cohort, "member": member, "code": code})
