@@ -29,7 +29,7 @@ class ShareSerializer(serializers.Serializer):
     with_peers = serializers.BooleanField(help_text="My cohort peers may read this attempt and comment.")
 
 
-class AttemptSerializer(serializers.Serializer):
+class AttemptSharingSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     lesson = serializers.CharField(help_text="The lesson's slug.")
     lesson_title = serializers.CharField()

@@ -98,18 +98,18 @@ class CohortLeaveView(APIView):
 
 
 class AttemptListView(generics.ListAPIView):
-    serializer_class = s.AttemptSerializer
+    serializer_class = s.AttemptSharingSerializer
 
     def get_queryset(self):
         return selectors.own_attempts(user=self.request.user)
 
     def list(self, request: Request, *args, **kwargs) -> Response:
         page = self.paginate_queryset(self.get_queryset())
-        return self.get_paginated_response(s.AttemptSerializer([attempt_data(a) for a in page], many=True).data)
+        return self.get_paginated_response(s.AttemptSharingSerializer([attempt_data(a) for a in page], many=True).data)
 
     @extend_schema(operation_id="cohorts_attempts_list", tags=["cohorts"],
                    summary="My Your Turn attempts and whom each is shared with, newest first",
-                   responses={200: s.AttemptSerializer(many=True), **READ}, parameters=[RETRY_AFTER])
+                   responses={200: s.AttemptSharingSerializer(many=True), **READ}, parameters=[RETRY_AFTER])
     def get(self, request: Request, *args, **kwargs) -> Response:
         return super().get(request, *args, **kwargs)
 

@@ -20,6 +20,10 @@ V1_OPERATIONS = {
     ("post", "/api/v1/lessons/{slug}/your-turn/complete/"),
     ("get", "/api/v1/snapshots/"), ("get", "/api/v1/snapshots/{id}/"), ("get", "/api/v1/snapshots/compare/"),
     ("get", "/api/v1/depth-points/"),
+    ("get", "/api/v1/cohorts/"), ("post", "/api/v1/cohorts/join/"), ("post", "/api/v1/cohorts/{id}/leave/"),
+    ("get", "/api/v1/cohorts/attempts/"),
+    ("get", "/api/v1/cohorts/attempts/{id}/share/"), ("put", "/api/v1/cohorts/attempts/{id}/share/"),
+    ("get", "/api/v1/feedback/"), ("post", "/api/v1/feedback/{id}/reply/"), ("post", "/api/v1/feedback/{id}/report/"),
 }
 
 
