@@ -14,7 +14,6 @@ from datetime import timedelta
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
-from django.contrib.auth.models import Group
 from django.db import transaction
 from django.utils import timezone
 
@@ -23,7 +22,8 @@ from assessments.models import Reflection, SkillSnapshot, Turn, TurnAttempt, Tur
 from lessons import services as lesson_services
 from lessons.models import Lesson, LessonProgress, Track
 
-from .models import MENTORS_GROUP, Cohort, Feedback, FeedbackGuidance, FeedbackVersion, Membership, Share
+from .models import Cohort, Feedback, FeedbackGuidance, FeedbackVersion, Membership, Share
+from .services import mentors_group
 
 DEMO_PASSWORD = "producer-demo-1"
 MENTOR_EMAIL = "mentor@example.com"
@@ -112,8 +112,7 @@ def load_demo_cohort(*, tally: Counter) -> list[str]:
     """Create what is missing of the demo cohort; return the login lines `load_demo` prints."""
     hashed: list[str] = []
     mentor, _new = _account(MENTOR_EMAIL, "Demo Mentor", tally, hashed)
-    group, created = Group.objects.get_or_create(name=MENTORS_GROUP)
-    _ensure(created, tally)
+    group = mentors_group()
     if not mentor.groups.filter(pk=group.pk).exists():
         mentor.groups.add(group)
         tally["updated"] += 1

@@ -8,7 +8,8 @@ see raises Http404, as a read would.
 from __future__ import annotations
 
 from django.conf import settings
-from django.contrib.auth.models import Group
+from django.contrib.auth.models import Group, Permission
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
@@ -24,6 +25,7 @@ from courseplatform.text import text_problem
 from . import selectors
 from .models import (
     FEEDBACK_MAX_CHARS,
+    MENTOR_PERMISSION,
     MENTORS_GROUP,
     REPORT_MAX_CHARS,
     Cohort,
@@ -51,11 +53,24 @@ def _text(value: object, *, name: str = "text", limit: int = FEEDBACK_MAX_CHARS,
 # --- Roles and cohorts -----------------------------------------------------------------
 
 
+def mentors_group() -> Group:
+    """The "Mentors" group with the mentor permission (made by a migration; made again if it was removed)."""
+    group, _created = Group.objects.get_or_create(name=MENTORS_GROUP)
+    app_label, codename = MENTOR_PERMISSION.split(".")
+    if not group.permissions.filter(content_type__app_label=app_label, codename=codename).exists():
+        content_type = ContentType.objects.get_for_model(Cohort)
+        permission, _created = Permission.objects.get_or_create(
+            content_type=content_type, codename=codename,
+            defaults={"name": "Can mentor the cohorts they are assigned to"},
+        )
+        group.permissions.add(permission)
+    return group
+
+
 @transaction.atomic
 def mentor_role_grant(*, user: User) -> None:
     """Give a person the mentor role (the "Mentors" group). It is not staff: no admin access."""
-    group, _created = Group.objects.get_or_create(name=MENTORS_GROUP)
-    user.groups.add(group)
+    user.groups.add(mentors_group())
 
 
 @transaction.atomic
