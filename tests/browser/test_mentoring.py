@@ -122,3 +122,9 @@ def test_the_mentor_view_draws_its_charts_and_fits_a_phone(open_page, demo):
     with page.expect_download() as download:
         page.get_by_role("link", name="Download (CSV)").first.click()
     assert download.value.suggested_filename.endswith("-awaiting.csv")
+
+    # A shared attempt, read on the phone: the radar and the reflections, no sideways scrolling.
+    page.get_by_test_id("awaiting-table").get_by_role("link").first.click()
+    wait_for_chart(page, "radar-attempt")
+    expect(page.get_by_test_id("ratings-table")).to_be_visible()
+    assert no_horizontal_scroll(page)
