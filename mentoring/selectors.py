@@ -502,8 +502,14 @@ def lesson_funnel(*, scope: Scope) -> list[FunnelRow]:
         lessons = lessons.filter(module__track=scope.track)
         progress = progress.filter(lesson__module__track=scope.track)
         completions = completions.filter(turn__lesson__module__track=scope.track)
-    progress = progress.filter(user_id__in=scope.people())
-    completions = completions.filter(user_id__in=scope.people())
+    if scope.users is not None:
+        progress = progress.filter(user_id__in=scope.users)
+        completions = completions.filter(user_id__in=scope.users)
+    else:
+        # Every student (of the track: its lessons' progress already says who they are), staff left out.
+        staff = User.objects.filter(is_staff=True).values("id")
+        progress = progress.exclude(user_id__in=staff)
+        completions = completions.exclude(user_id__in=staff)
     opened = {
         row["lesson_id"]: row
         for row in progress.values("lesson_id").annotate(
@@ -568,8 +574,7 @@ def staff_report(*, track: Track | None = None, fresh: bool = False) -> Report:
     report = None if fresh else cache.get(key)
     if report is None:
         scope = Scope(track=track)
-        people = User.objects.filter(is_staff=False) if track is None else User.objects.filter(pk__in=scope.people())
-        students = people.count()
+        students = scope.people().count()
         report = Report(track=track, students=students, frameworks=skill_stats(scope=scope),
                         funnel=lesson_funnel(scope=scope), as_of=timezone.now())
         cache.set(key, report, settings.SOFTSYNCED["REPORT_CACHE_SECONDS"])
