@@ -87,3 +87,20 @@ def test_a_member_sees_the_cohort_radar_only_from_three_people(client, world):
     html = client.get(f"/cohorts/{world.cohort.pk}/").content.decode()
     assert "Fewer than 3" not in html
     assert "data-radar" in html and "<td>5.0</td>" in html  # the median of 3, 5 and 9 for business
+
+
+def test_staff_create_a_cohort_and_assign_a_mentor_in_the_admin(client, world):
+    client.force_login(world.superuser)
+
+    form = client.get("/admin/mentoring/cohort/add/").content.decode()
+    response = client.post("/admin/mentoring/cohort/add/", {
+        "name": "Saturday group", "mentors": [world.mentor.pk], "invite_code": "sat-code",
+        "memberships-TOTAL_FORMS": "0", "memberships-INITIAL_FORMS": "0",
+    })
+
+    assert "mentor@school.example" in form and "sam@example.com" not in form  # only people with the role
+    assert response.status_code == 302
+    cohort = Cohort.objects.get(name="Saturday group")
+    assert list(cohort.mentors.all()) == [world.mentor]
+    change = client.get(f"/admin/mentoring/cohort/{cohort.pk}/change/").content.decode()
+    assert "/cohorts/join/sat-code/" in change
