@@ -481,7 +481,9 @@ def skill_stats(*, scope: Scope) -> list[FrameworkStats]:
             low=min(hist), high=max(hist), lowest_for=lowest.get(key, 0),
         ))
     for stats in result.values():
-        stats.enough = stats.people >= min_group()
+        # A category fewer people rated (one added later) would show someone's own rating: left out.
+        stats.categories = [c for c in stats.categories if c.people >= min_group()]
+        stats.enough = stats.people >= min_group() and bool(stats.categories)
     return list(result.values())
 
 

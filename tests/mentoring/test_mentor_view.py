@@ -111,3 +111,20 @@ def test_the_mentor_pages_query_count_does_not_grow_with_members(client, world, 
 
     assert response.status_code == 200
     assert LessonProgress.objects.count() >= extra
+
+
+def test_a_category_fewer_than_three_people_rated_is_left_out_of_the_aggregates(world):
+    from assessments.models import SkillSnapshot, SnapshotRating
+    from mentoring.selectors import Scope, member_ids, skill_stats
+
+    add_members(world, 3)
+    # One member's snapshot also rated a category the others never saw (added later by an author).
+    snapshot = SkillSnapshot.objects.filter(user__display_name="Member 00").get()
+    SnapshotRating.objects.create(snapshot=snapshot, category_slug="listening", category_name="Listening", value=2)
+    from tests.factories import CategoryFactory
+
+    CategoryFactory(framework=world.course.framework, slug="listening", name="Listening", position=9)
+
+    stats = skill_stats(scope=Scope(users=member_ids(world.cohort)))
+
+    assert [c.slug for c in stats[0].categories] == ["technical", "creative", "interpersonal", "business", "personal"]
