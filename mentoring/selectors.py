@@ -180,7 +180,11 @@ def _threads(feedback: list[Feedback], *, include_hidden: bool) -> list[Thread]:
 
 
 def attempt_view(*, viewer: User, attempt_id: object) -> AttemptView:
-    """A shared (or own) attempt with its rating, reflections and comment threads (6 queries)."""
+    """A shared (or own) attempt with its rating, reflections and comment threads (at most 7 queries).
+
+    Mentors see every comment (hidden ones marked) and the reports on them; peers
+    see the peers' comments and the student's replies to those.
+    """
     access = attempt_for_viewer(viewer=viewer, attempt_id=attempt_id)
     attempt = access.attempt
     snapshot = SkillSnapshot.objects.filter(attempt=attempt).order_by("-created_at", "-id").first()
@@ -192,7 +196,11 @@ def attempt_view(*, viewer: User, attempt_id: object) -> AttemptView:
             .order_by("position", "id").values_list("category_slug", "category_name", "value", "cluster")
         ]
     reflections = list(Reflection.objects.filter(attempt=attempt).select_related("step").order_by("step__number"))
-    feedback = list(Feedback.objects.filter(attempt=attempt).select_related("author").order_by("created_at", "id"))
+    feedback = Feedback.objects.filter(attempt=attempt).select_related("author").order_by("created_at", "id")
+    if access.role == "peer":
+        # Peers see the peer conversation; what the mentor and the student say to each other stays theirs.
+        feedback = feedback.filter(Q(role=Feedback.Role.PEER) | Q(reply_to__role=Feedback.Role.PEER))
+    feedback = list(feedback.prefetch_related("reports") if access.is_mentor else feedback)
     guidance = ""
     if access.role == "peer":
         guidance_row = FeedbackGuidance.objects.filter(turn_id=attempt.turn_id).first()

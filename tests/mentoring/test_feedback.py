@@ -161,3 +161,17 @@ def test_feedback_over_the_limit_is_refused_whole(world):
         services.feedback_give(author=world.mentor, attempt_id=world.attempt.pk, text="x" * 4001)
     services.feedback_give(author=world.mentor, attempt_id=world.attempt.pk, text="x" * 4000)
     assert Feedback.objects.get().text == "x" * 4000
+
+
+def test_peers_see_the_peer_conversation_but_not_the_mentors_feedback(client, world):
+    services.share_set(user=world.student, attempt=world.attempt, with_mentors=True, with_peers=True)
+    note = services.feedback_give(author=world.mentor, attempt_id=world.attempt.pk, text=MENTOR_NOTE)
+    services.feedback_reply(user=world.student, feedback_id=note.pk, text="Private answer to my mentor")
+    peer_note = services.feedback_give(author=world.peer, attempt_id=world.attempt.pk, text=PEER_NOTE)
+    services.feedback_reply(user=world.student, feedback_id=peer_note.pk, text="Thanks, peer")
+    client.force_login(world.peer)
+
+    html = client.get(f"/shared/{world.attempt.pk}/").content.decode()
+
+    assert PEER_NOTE in html and "Thanks, peer" in html
+    assert MENTOR_NOTE not in html and "Private answer to my mentor" not in html
