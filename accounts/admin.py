@@ -50,7 +50,8 @@ class UserAdmin(DjangoUserAdmin):
     """People sign in with an e-mail address; there is no username.
 
     Depth points are read-only here: they only change with a ledger row
-    (assessments), never by hand.
+    (assessments), never by hand. The definition of success is a student's own
+    writing (Lesson 1's Your Turn): like reflections, staff do not see it here.
     """
 
     form = UserAdminChangeForm
@@ -64,7 +65,8 @@ class UserAdmin(DjangoUserAdmin):
         (None, {"fields": ("email", "password")}),
         (
             _("Profile"),
-            {"fields": ("display_name", "definition_of_success", "producer_path", "reminders_opt_in", "depth_points")},
+            {"fields": ("display_name", "producer_path", "reminders_opt_in", "feedback_email_opt_in",
+                        "depth_points")},
         ),
         (
             _("Permissions"),

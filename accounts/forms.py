@@ -43,6 +43,11 @@ class ProfileForm(forms.Form):
         required=False,
         help_text=_("About six months after you rate your skills, we send one short note. Nothing else."),
     )
+    feedback_email_opt_in = forms.BooleanField(
+        label=_("E-mail me when a mentor or peer comments on what I shared"),
+        required=False,
+        help_text=_("One short note per comment, with a link to read it. Untick to read feedback only on the site."),
+    )
 
     @classmethod
     def initial_for(cls, user: User) -> dict[str, object]:
@@ -77,9 +82,9 @@ class UserAdminChangeForm(auth_forms.UserChangeForm):
         fields = (
             "email",
             "display_name",
-            "definition_of_success",
             "producer_path",
             "reminders_opt_in",
+            "feedback_email_opt_in",
             "is_active",
             "is_staff",
             "is_superuser",

@@ -60,6 +60,9 @@ class User(AbstractUser):
     reminders_opt_in = models.BooleanField(
         _("e-mail me when a skills retake is due"), default=False
     )
+    feedback_email_opt_in = models.BooleanField(
+        _("e-mail me when a mentor or peer comments on what I shared"), default=True
+    )
     depth_points = models.PositiveIntegerField(_("Depth points"), default=0, editable=False)
 
     USERNAME_FIELD = "email"

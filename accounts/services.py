@@ -29,6 +29,7 @@ def profile_update(
     definition_of_success: str | None = None,
     producer_path: str | None = None,
     reminders_opt_in: bool | None = None,
+    feedback_email_opt_in: bool | None = None,
 ) -> User:
     """Update the profile fields that are given (not None) and return the user.
 
@@ -76,6 +77,9 @@ def profile_update(
 
     if reminders_opt_in is not None:
         changes["reminders_opt_in"] = bool(reminders_opt_in)
+
+    if feedback_email_opt_in is not None:
+        changes["feedback_email_opt_in"] = bool(feedback_email_opt_in)
 
     if errors:
         raise ValidationError(errors)

@@ -326,7 +326,15 @@ class PointsEntryAdmin(ReadOnlyAdmin):
 
 @admin.register(Reflection)
 class ReflectionAdmin(ReadOnlyAdmin):
+    """Which reflections exist and how long they are; never their text.
+
+    Students are told that nobody sees a reflection they did not share, and
+    staff are no exception (ReflectionVersion, which holds every earlier text,
+    is not registered at all).
+    """
+
     list_display = ("user", "step", "word_count", "updated_at")
+    fields = ("user", "step", "attempt", "word_count", "created_at", "updated_at")
     search_fields = ("user__email",)
     list_select_related = ("user", "step")
 
@@ -339,5 +347,8 @@ class TurnCompletionAdmin(ReadOnlyAdmin):
 
 @admin.register(PromptAnswer)
 class PromptAnswerAdmin(ReadOnlyAdmin):
-    list_display = ("user", "section", "position", "text", "category")
+    """Which warm-up slots are answered and how they are tagged; the answers' text stays private."""
+
+    list_display = ("user", "section", "position", "category")
+    fields = ("user", "section", "position", "category", "category_suggested", "updated_at")
     list_select_related = ("user", "section", "category")

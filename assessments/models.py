@@ -378,7 +378,8 @@ class PromptAnswer(models.Model):
         ]
 
     def __str__(self) -> str:
-        return self.text
+        # Not the text: a student's answer is theirs (the admin's titles and logs use this).
+        return f"{self.user} · answer {self.position}"
 
 
 class Reflection(models.Model):

@@ -34,6 +34,7 @@ from lessons.views import guide_response, with_lesson
 from . import depth, insights, selectors, services
 from .forms import PromptAnswersForm, RatingForm, ReflectionForm, SuccessForm
 from .models import TurnStep
+from .panels import skills_panels_for, turn_panels_for
 from .skills_csv import csv_safe, skills_csv_response  # noqa: F401  (csv_safe: its old home)
 
 
@@ -241,6 +242,7 @@ def _turn_context(request: HttpRequest, lesson: Lesson, **forms) -> dict:
         ),
         "unlocked_at_step": unlocked,
         "depth_rule": depth,
+        "panels": turn_panels_for(request, page),
     }
 
 
@@ -398,7 +400,8 @@ def skills(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "assessments/skills.html",
-        {"history": history, "comparison": comparison, "retake_due": selectors.retake_due(user=request.user)},
+        {"history": history, "comparison": comparison, "retake_due": selectors.retake_due(user=request.user),
+         "panels": skills_panels_for(request, history)},
     )
 
 

@@ -11,6 +11,7 @@ from accounts.api import MeExportView, MeView
 from assessments.api import views as assessments_api
 from courseplatform.api.errors import not_found
 from lessons import api as lessons_api
+from mentoring.api import urls as mentoring_urls
 
 app_name = "api"
 
@@ -40,6 +41,7 @@ v1 = [
     path("dashboard/notices/read/", assessments_api.NoticesReadView.as_view(), name="dashboard-notices-read"),
     path("skills/", assessments_api.SkillsHistoryView.as_view(), name="skills"),
     path("skills/export.csv", assessments_api.SkillsCsvView.as_view(), name="skills-export-csv"),
+    path("", include(mentoring_urls)),
 ]
 
 urlpatterns = [

@@ -17,6 +17,7 @@ urlpatterns = [
     path("api/", include("courseplatform.api_urls")),
     path("", include("accounts.urls")),
     path("", include("assessments.urls")),
+    path("", include("mentoring.urls")),
     path("", include("lessons.urls")),
 ]
 

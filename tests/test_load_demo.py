@@ -247,3 +247,21 @@ def test_studio_culture_teaches_its_five_skills_in_lessons_shaped_like_lesson_3(
         assert lesson.turn.steps.filter(kind__in=["reflection", "goals"], points__gt=0).exists(), lesson.slug
     audio = Section.objects.get(lesson__slug="saying-what-you-hear", anchor="hear-it-the-same-phrase-dry-and-compressed")
     assert "dry" in audio.body_md and "compress" in audio.body_md
+
+
+def test_demo_mentor_mentors_a_cohort_of_a_dozen_with_the_demo_student_and_is_not_staff(client):
+    from mentoring.models import Cohort, Feedback, Share
+
+    load_demo()
+    mentor = get_user_model().objects.get(email="mentor@example.com")
+    cohort = Cohort.objects.get(mentors=mentor)
+    members = get_user_model().objects.filter(cohort_memberships__cohort=cohort, cohort_memberships__left_at=None)
+
+    assert not mentor.is_staff and not mentor.is_superuser
+    assert mentor.has_perm("mentoring.mentor_cohorts")
+    assert members.count() == 13 and members.filter(email="student@example.com").exists()
+    assert Share.objects.filter(attempt__user__in=members, with_mentors=True).count() >= 5
+    assert Feedback.objects.filter(author=mentor).exists()
+    assert client.login(email="mentor@example.com", password=DEMO_PASSWORD)
+    assert client.get("/mentor/", follow=True).status_code == 200
+    assert "mentor@example.com" in load_demo()

@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "accounts",
     "lessons",
     "assessments",
+    "mentoring",
 ]
 
 MIDDLEWARE = [
@@ -434,6 +435,12 @@ SOFTSYNCED = {
     # ahead of the server's clock, and no older than the offline window.
     "CLIENT_CLOCK_SKEW": timedelta(minutes=5),
     "OFFLINE_WRITE_MAX_AGE": timedelta(days=30),
+    # The mentor's view flags a member with no activity for this long as needing a nudge.
+    "NUDGE_AFTER": timedelta(days=14),
+    # Aggregates of fewer people than this never show (a median of two is someone's rating).
+    "MIN_AGGREGATE_SIZE": 3,
+    # How long /reports/ keeps a computed report (it says how fresh it is).
+    "REPORT_CACHE_SECONDS": 3600,
 }
 
 # --- Logging --------------------------------------------------------------------

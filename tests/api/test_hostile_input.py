@@ -17,10 +17,12 @@ from django.forms.models import model_to_dict
 from drf_spectacular.generators import SchemaGenerator
 
 from accounts.models import User
-from tests.api.conftest import LOGIN_URL, SIGNUP_URL, error_of
+from assessments import services
+from tests.api.conftest import LOGIN_URL, SIGNUP_URL, error_of, ratings
+from tests.factories import UserFactory
 
 WRITE_METHODS = ("post", "put", "patch", "delete")
-OUR_APPS = ("accounts", "lessons", "assessments", "courseplatform", "account", "sessions")
+OUR_APPS = ("accounts", "lessons", "assessments", "mentoring", "courseplatform", "account", "sessions")
 TWENTY_MB = json.dumps({"text": "x" * (20 * 1024 * 1024)}).encode()
 DEEP = b"[" * 1000 + b"]" * 1000
 DEEP_OBJECT = b'{"text": ' + b'{"a": ' * 1000 + b"1" + b"}" * 1000 + b"}"
@@ -86,10 +88,10 @@ def test_the_schema_lists_the_write_endpoints_we_know():
     assert texts["PUT /api/v1/lessons/{slug}/your-turn/reflections/{step}/"] == ["text"]
 
 
-def url_for(path: str) -> str:
-    real = {"slug": "skills", "step": "2"}
-    for name, value in real.items():
-        path = path.replace("{" + name + "}", value)
+def url_for(path: str, ids: dict[str, int] | None = None) -> str:
+    real = {"{slug}": "skills", "{step}": "2", **{k: str(v) for k, v in (ids or {}).items()}}
+    for name, value in sorted(real.items(), key=lambda item: -len(item[0])):
+        path = path.replace(name, value)
     assert "{" not in path, f"give the test a real value for the path parameter in {path}"
     return path
 
@@ -111,7 +113,25 @@ def rows_and_profile(student) -> tuple[dict[str, int], dict]:
 
 
 @pytest.fixture
-def unchanged(student, course):
+def ids(student, course) -> dict[str, int]:
+    """Real ids for the path parameters: the student's cohort, shared attempt and a mentor's comment on it."""
+    from mentoring import services as mentoring
+    from mentoring.models import Cohort
+
+    cohort = Cohort.objects.create(name="A cohort", invite_code="hostile-input")
+    mentor = UserFactory(email="mentor@hostile.example")
+    mentoring.mentor_role_grant(user=mentor)
+    cohort.mentors.add(mentor)
+    mentoring.cohort_join(user=student, code="hostile-input")
+    snapshot = services.snapshot_record(user=student, turn=course.turn, ratings=ratings())
+    mentoring.share_set(user=student, attempt=snapshot.attempt, with_mentors=True, with_peers=False)
+    feedback = mentoring.feedback_give(author=mentor, attempt_id=snapshot.attempt_id, text="A clear start.")
+    return {"cohorts/{id}/": f"cohorts/{cohort.pk}/", "attempts/{id}/": f"attempts/{snapshot.attempt_id}/",
+            "feedback/{id}/": f"feedback/{feedback.pk}/"}
+
+
+@pytest.fixture
+def unchanged(student, course, ids):
     """Asserts, after the test, that no row was written and the student's profile is as it was."""
     before = rows_and_profile(student)
     yield
@@ -126,8 +146,8 @@ def send(client, method: str, url: str, raw: bytes):
 
 
 @pytest.mark.parametrize(("method", "path"), [(m, p) for m, p, _ in OPERATIONS])
-def test_a_20_mb_body_is_413_before_it_is_parsed(api_client, unchanged, method, path):
-    response = send(api_client, method, url_for(path), TWENTY_MB)
+def test_a_20_mb_body_is_413_before_it_is_parsed(api_client, unchanged, ids, method, path):
+    response = send(api_client, method, url_for(path, ids), TWENTY_MB)
 
     assert response.status_code == 413
     assert error_of(response)["code"] == "too_large"
@@ -135,8 +155,8 @@ def test_a_20_mb_body_is_413_before_it_is_parsed(api_client, unchanged, method, 
 
 @pytest.mark.parametrize("body", [DEEP, DEEP_OBJECT], ids=["arrays", "objects"])
 @pytest.mark.parametrize(("method", "path"), [(m, p) for m, p, _ in OPERATIONS])
-def test_json_nested_1000_deep_is_400_too_deep(api_client, unchanged, method, path, body):
-    response = send(api_client, method, url_for(path), body)
+def test_json_nested_1000_deep_is_400_too_deep(api_client, unchanged, ids, method, path, body):
+    response = send(api_client, method, url_for(path, ids), body)
 
     assert response.status_code == 400
     error = error_of(response)
@@ -149,16 +169,16 @@ TEXT_FIELDS = [(m, p, f) for m, p, fields in OPERATIONS for f in fields]
 @pytest.mark.parametrize("bad", ["before\x00after", "bell\x07", "escape\x1b[31m", "del\x7f"],
                          ids=["nul", "bell", "escape", "del"])
 @pytest.mark.parametrize(("method", "path", "field"), TEXT_FIELDS)
-def test_a_control_character_in_any_text_field_is_400_naming_it(api_client, unchanged, method, path, field, bad):
-    response = send(api_client, method, url_for(path), json.dumps(body_with(field, bad)).encode())
+def test_a_control_character_in_any_text_field_is_400_naming_it(api_client, unchanged, ids, method, path, field, bad):
+    response = send(api_client, method, url_for(path, ids), json.dumps(body_with(field, bad)).encode())
 
     assert response.status_code == 400
     assert field in error_of(response)["fields"]
 
 
 @pytest.mark.parametrize(("method", "path", "field"), TEXT_FIELDS)
-def test_a_number_where_text_belongs_is_400_naming_the_field(api_client, unchanged, method, path, field):
-    response = send(api_client, method, url_for(path), json.dumps(body_with(field, 12345)).encode())
+def test_a_number_where_text_belongs_is_400_naming_the_field(api_client, unchanged, ids, method, path, field):
+    response = send(api_client, method, url_for(path, ids), json.dumps(body_with(field, 12345)).encode())
 
     assert response.status_code == 400
     error = error_of(response)

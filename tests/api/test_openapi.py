@@ -22,6 +22,10 @@ V1_OPERATIONS = {
     ("get", "/api/v1/depth-points/"),
     ("get", "/api/v1/dashboard/"), ("post", "/api/v1/dashboard/notices/read/"),
     ("get", "/api/v1/skills/"), ("get", "/api/v1/skills/export.csv"),
+    ("get", "/api/v1/cohorts/"), ("post", "/api/v1/cohorts/join/"), ("post", "/api/v1/cohorts/{id}/leave/"),
+    ("get", "/api/v1/cohorts/attempts/"),
+    ("get", "/api/v1/cohorts/attempts/{id}/share/"), ("put", "/api/v1/cohorts/attempts/{id}/share/"),
+    ("get", "/api/v1/feedback/"), ("post", "/api/v1/feedback/{id}/reply/"), ("post", "/api/v1/feedback/{id}/report/"),
 }
 
 

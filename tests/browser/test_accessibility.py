@@ -114,3 +114,23 @@ def test_sliders_and_radars_speak_and_focus_is_visible(open_page, demo, make_stu
                    return {outline: s.outlineStyle, width: s.outlineWidth, shadow: s.boxShadow}; }"""
     )
     assert (ring["outline"] != "none" and ring["width"] != "0px") or ring["shadow"] != "none", ring
+
+
+def test_mentor_and_shared_attempt_pages_pass_axe(open_page, demo):
+    """The mentor's cohort view (charts with tables) and a shared attempt beside its radar."""
+    from django.contrib.auth import get_user_model
+
+    from mentoring.models import Share
+
+    mentor = get_user_model().objects.get(email="mentor@example.com")
+    shared = Share.objects.filter(with_mentors=True).order_by("pk").first()
+    page = open_page(user=mentor)
+    page.goto("/mentor/")
+    expect(page.get_by_role("heading", level=1)).to_be_visible()
+    wait_for_chart(page, "funnel-chart")
+    assert_no_serious_violations(page)
+    page.goto(f"/shared/{shared.attempt_id}/")
+    wait_for_chart(page, "radar-attempt")
+    assert_no_serious_violations(page)
+    page.goto("/cohorts/")
+    assert_no_serious_violations(page)

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from allauth.account.models import EmailAddress
+from django.apps import apps
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
@@ -58,6 +59,7 @@ class Command(BaseCommand):
             tally["unchanged"] += plan.unchanged
             for account in DEMO_ACCOUNTS:
                 load_account(account, tally=tally)
+            more_logins = load_app_demos(tally=tally)
 
         self.stdout.write(
             f"Demo content: {tally['created']} created, {tally['updated']} updated, "
@@ -67,6 +69,22 @@ class Command(BaseCommand):
         for account in DEMO_ACCOUNTS:
             role = "author, edits content at /admin/" if account.is_author else "student"
             self.stdout.write(f"  {account.email:<20} password {DEMO_PASSWORD}   ({role})")
+        for line in more_logins:
+            self.stdout.write(line)
+
+
+def load_app_demos(*, tally: Tally) -> list[str]:
+    """Demo data of apps that build on this one (mentoring's cohort), without importing them.
+
+    An app config with a `load_demo_data(tally=...)` method adds its rows (idempotently,
+    like everything here) and returns login lines to print.
+    """
+    lines: list[str] = []
+    for config in apps.get_app_configs():
+        loader = getattr(config, "load_demo_data", None)
+        if callable(loader):
+            lines.extend(loader(tally=tally))
+    return lines
 
 
 def load_account(account: DemoAccount, *, tally: Tally) -> None:

@@ -1,0 +1,1 @@
+"""The student side of mentoring in the REST API: cohorts, sharing and feedback."""
