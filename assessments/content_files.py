@@ -23,6 +23,7 @@ from pathlib import Path
 from django.db import transaction
 from django.utils.text import slugify
 
+from lessons.content_files import media_files
 from lessons.content_files.documents import (
     CategoryDoc,
     FrameworkDoc,
@@ -48,7 +49,7 @@ from lessons.content_files.sync import (
     track_document,
 )
 from lessons.content_files.syntax import FormatError
-from lessons.models import Lesson, Track
+from lessons.models import Lesson, Section, Track
 from lessons.services import revision_baseline, revision_record
 
 from .models import SkillCategory, SkillFramework, Turn, TurnStep
@@ -57,6 +58,7 @@ FRAMEWORKS_DIR = "frameworks"
 TRACKS_DIR = "tracks"
 TRACK_FILE = "track.md"
 IMPORT_SUMMARY = "Imported from content files"
+MEDIA_KINDS = (Section.Kind.AUDIO, Section.Kind.IMAGE)
 
 
 # --- The Your Turn inside a lesson file ------------------------------------------------------
@@ -273,7 +275,8 @@ def import_content(directory: Path, *, dry_run: bool = False, author=None) -> Pl
     too, when no revision holds it yet).
     """
     folder = read_folder(directory)
-    plan = Plan(dry_run=dry_run, before_lesson_write=lambda lesson: revision_baseline(lesson=lesson))
+    plan = Plan(dry_run=dry_run, media_root=Path(directory),
+                before_lesson_write=lambda lesson: revision_baseline(lesson=lesson))
     with transaction.atomic():
         for doc in sorted(folder.frameworks, key=lambda d: (d.position, d.slug)):
             apply_framework(doc, plan=plan)
@@ -305,12 +308,15 @@ def _note_missing(folder: ContentFolder, plan: Plan) -> None:
 def export_content(directory: Path) -> list[Path]:
     """Write every framework, track and lesson to `directory`; returns the files written.
 
-    The `frameworks/` and `tracks/` folders belong to the export: content files
+    The `frameworks/`, `tracks/` and `media/` folders belong to the export: files
     there that no longer match a row are removed, so a re-import does not bring
-    a renamed lesson back.
+    a renamed lesson (or a replaced recording) back. Media files are copied from
+    storage byte for byte and written only when they differ.
     """
     directory = Path(directory)
+    media_files.check_export_target(directory)
     files: dict[Path, str] = {}
+    media: dict[Path, bytes] = {}
     used_frameworks = set(Turn.objects.exclude(framework=None).values_list("framework__slug", flat=True))
     for framework in SkillFramework.objects.order_by("position", "slug"):
         if framework.archived_at is None or framework.slug in used_frameworks:
@@ -324,15 +330,22 @@ def export_content(directory: Path) -> list[Path]:
                 doc = lesson_document(lesson)
                 doc.where = f"{TRACKS_DIR}/{track.slug}/{module.slug}/{lesson_file_name(doc)}"
                 files[track_dir / module.slug / lesson_file_name(doc)] = format_lesson(doc)
-    for sub, pattern in ((FRAMEWORKS_DIR, "*.toml"), (TRACKS_DIR, "**/*.md")):
+                sections = lesson.sections.filter(archived_at__isnull=True, kind__in=MEDIA_KINDS).order_by("position", "id")
+                media.update(media_files.export_media(lesson.slug, sections, directory))
+    for sub, pattern in ((FRAMEWORKS_DIR, "*.toml"), (TRACKS_DIR, "**/*.md"), (media_files.MEDIA_DIR, "**/*")):
         for stale in (directory / sub).glob(pattern):
-            if stale not in files:
+            if stale.is_file() and stale not in files and stale not in media:
                 stale.unlink()
-    for folder in sorted((directory / TRACKS_DIR).glob("**/"), key=lambda p: -len(p.parts)):
-        if folder != directory / TRACKS_DIR and folder.is_dir() and not any(folder.iterdir()):
-            folder.rmdir()  # a module or track that is gone
+    for sub in (TRACKS_DIR, media_files.MEDIA_DIR):
+        for folder in sorted((directory / sub).glob("**/"), key=lambda p: -len(p.parts)):
+            if folder != directory / sub and folder.is_dir() and not any(folder.iterdir()):
+                folder.rmdir()  # a module, track or lesson that is gone
     for path, text in files.items():
         path.parent.mkdir(parents=True, exist_ok=True)
         if not path.exists() or path.read_text(encoding="utf-8") != text:
             path.write_text(text, encoding="utf-8", newline="\n")
-    return sorted(files)
+    for path, data in media.items():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if not path.exists() or path.read_bytes() != data:
+            path.write_bytes(data)
+    return sorted([*files, *media])

@@ -90,7 +90,7 @@ def wav_bytes(samples: list[float], rate: int = RATE) -> bytes:
     return buffer.getvalue()
 
 
-def dry_and_compressed() -> tuple[bytes, bytes]:
-    """The two WAV files (dry, compressed) of the same phrase."""
-    dry = phrase()
-    return wav_bytes(dry), wav_bytes(compress(dry))
+def dry_and_compressed(rate: int = RATE) -> tuple[bytes, bytes]:
+    """The two WAV files (dry, compressed) of the same phrase, at `rate` samples a second."""
+    dry = phrase(rate)
+    return wav_bytes(dry, rate), wav_bytes(compress(dry, rate=rate), rate)

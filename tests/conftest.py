@@ -16,8 +16,12 @@ def _fresh_cache():
 
 @pytest.fixture(autouse=True)
 def _media_in_tmp(settings, tmp_path):
-    """Uploads land in the test's own folder, never in the project's media/."""
-    settings.MEDIA_ROOT = tmp_path / "media"
+    """Uploads land in the test's own folder, never in the project's media/.
+
+    Not `tmp_path / "media"`: tests export content folders to `tmp_path`, whose
+    `media/` belongs to the export.
+    """
+    settings.MEDIA_ROOT = tmp_path / "uploads"
 
 
 @pytest.fixture

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
 from .syntax import (
@@ -31,9 +32,12 @@ TURN, FAQS, QUICK_REFERENCE, NEXT_STEPS = "turn", "faqs", "quick_reference", "ne
 PART_TITLES = {FAQS: "Frequently asked questions", QUICK_REFERENCE: "Quick reference", NEXT_STEPS: "Next steps"}
 OUTCOME, FAQ = "outcome", "faq"
 
-LESSON_KEYS = {"slug", "number", "position", "title", "subtitle", "summary", "estimated_minutes", "status", "turn"}
+LESSON_KEYS = {"slug", "number", "position", "title", "subtitle", "summary", "estimated_minutes", "status", "publish_at",
+               "turn"}
 TURN_KEYS = {"framework", "estimated_minutes", "completion_message"}
-SECTION_ATTRS = {"answer_count", "answer_label", "recall_of"}
+SECTION_ATTRS = {"answer_count", "answer_label", "recall_of", "audio", "description", "image", "alt"}
+# Media sections name their file (a path from the content folder's root) and the text that stands in for it.
+MEDIA_ATTRS = {"audio": ("audio", "description"), "image": ("image", "alt")}
 STEP_ATTRS = {"number", "points", "min_words"}
 TRACK_KEYS = {"slug", "title", "kind", "unlock_threshold", "position", "summary", "module"}
 MODULE_KEYS = {"slug", "title", "summary"}
@@ -50,6 +54,9 @@ class SectionDoc:
     answer_count: int = 3
     answer_label: str = ""
     recall_of: str = ""
+    media: str = ""  # audio and image sections: e.g. "media/<lesson-slug>/<anchor>.wav"
+    description: str = ""  # audio: what is heard
+    alt: str = ""  # image: what it shows
 
 
 @dataclass
@@ -96,6 +103,7 @@ class LessonDoc:
     summary: str = ""
     estimated_minutes: int = 15
     status: str = "draft"
+    publish_at: datetime | None = None
     sections: list[SectionDoc] = field(default_factory=list)
     faqs: list[FAQDoc] = field(default_factory=list)
     cards: list[CardDoc] = field(default_factory=list)
@@ -184,6 +192,7 @@ def parse_lesson(text: str, where: str) -> LessonDoc:
         summary=typed(header, "summary", where, default=""),
         estimated_minutes=typed(header, "estimated_minutes", where, int, 15),
         status=typed(header, "status", where, default="draft"),
+        publish_at=_moment(header, "publish_at", where),
         where=where,
     )
     turn_header = header.get("turn")
@@ -228,6 +237,7 @@ def parse_lesson(text: str, where: str) -> LessonDoc:
             continue
         if scope == "guide":
             check_keys(marker.attrs, SECTION_ATTRS, f"{here} › section '{marker.text}'")
+            _check_media_attrs(marker.kind, marker.attrs, f"{here} › section '{marker.text}'")
             doc.sections.append(SectionDoc(
                 kind=marker.kind,
                 heading=marker.text,
@@ -236,6 +246,9 @@ def parse_lesson(text: str, where: str) -> LessonDoc:
                 answer_count=typed(marker.attrs, "answer_count", here, int, 3),
                 answer_label=typed(marker.attrs, "answer_label", here, default=""),
                 recall_of=typed(marker.attrs, "recall_of", here, default=""),
+                media=typed(marker.attrs, "audio", here, default="") or typed(marker.attrs, "image", here, default=""),
+                description=typed(marker.attrs, "description", here, default=""),
+                alt=typed(marker.attrs, "alt", here, default=""),
             ))
         elif scope == TURN and marker.kind == OUTCOME:
             check_keys(marker.attrs, set(), f"{here} › expected outcome")
@@ -261,6 +274,28 @@ def parse_lesson(text: str, where: str) -> LessonDoc:
     return doc
 
 
+def _moment(table: dict[str, Any], key: str, where: str) -> datetime | None:
+    """A TOML offset date-time (`2026-12-01T09:00:00Z`); a time with no offset names no moment."""
+    if key not in table:
+        return None
+    value = table[key]
+    if not isinstance(value, datetime) or value.tzinfo is None:
+        raise FormatError(f"{where}: '{key}' must be a date and time with its offset, e.g. "
+                          f"{key} = 2026-12-01T09:00:00Z (Z is UTC), not {value!r}.")
+    return value
+
+
+def _check_media_attrs(kind: str, attrs: dict[str, str], where: str) -> None:
+    """`audio=`/`description=` belong to .audio sections and `image=`/`alt=` to .image ones; the file is required."""
+    own = MEDIA_ATTRS.get(kind, ())
+    for media_kind, names in MEDIA_ATTRS.items():
+        for name in names:
+            if name in attrs and name not in own:
+                raise FormatError(f"{where}: '{name}=' belongs to .{media_kind} sections, not .{kind}.")
+    if own and not attrs.get(own[0], "").strip():
+        raise FormatError(f"{where}: a .{kind} section names its file: {own[0]}=media/<lesson-slug>/<name>.")
+
+
 def _parse_cards(body: str, where: str) -> list[CardDoc]:
     cards = []
     for line in body.split("\n"):
@@ -280,6 +315,8 @@ def format_lesson(doc: LessonDoc) -> str:
         header["position"] = doc.position
     header.update(title=_line(doc.title), subtitle=_line(doc.subtitle), summary=_line(doc.summary),
                   estimated_minutes=doc.estimated_minutes, status=doc.status)
+    if doc.publish_at is not None:
+        header["publish_at"] = doc.publish_at
     blocks: list[str] = []
 
     def block(marker: str, body: str, here: str) -> None:
@@ -295,6 +332,11 @@ def format_lesson(doc: LessonDoc) -> str:
             attrs["answer_label"] = section.answer_label
         if section.recall_of:
             attrs["recall_of"] = section.recall_of
+        if section.kind in MEDIA_ATTRS:
+            file_attr, text_attr = MEDIA_ATTRS[section.kind]
+            attrs[file_attr] = section.media
+            # One line in the heading: a newline in the text is written as \n inside the quotes.
+            attrs[text_attr] = section.description if section.kind == "audio" else section.alt
         block(format_marker(2, _line(section.heading), kind=section.kind, id=section.anchor, attrs=attrs), section.body,
               f"{where} › section '{section.anchor}'")
     if doc.turn is not None:

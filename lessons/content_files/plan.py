@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any, TypeVar
 
 from django.core.exceptions import ValidationError
@@ -43,10 +44,13 @@ class Plan:
     """The changes of one import, in order; with `dry_run` nothing is written.
 
     `before_lesson_write(lesson)` runs once per existing lesson, before its first
-    write, so the content as it was can be kept as a revision.
+    write, so the content as it was can be kept as a revision. `media_root` is
+    the content folder that media paths (`audio=media/…`) are read from; without
+    one (a revert, a document import) a section keeps the file it has.
     """
 
     dry_run: bool = False
+    media_root: Path | None = None
     changes: list[Change] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     unchanged: int = 0

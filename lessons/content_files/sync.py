@@ -15,6 +15,7 @@ from django.db.models import Model
 from django.utils.text import slugify
 
 from ..models import FAQ, Lesson, Module, QuickReference, Section, Track
+from . import media_files
 from .documents import CardDoc, FAQDoc, LessonDoc, ModuleDoc, SectionDoc, TrackDoc, format_lesson
 from .plan import Plan
 from .syntax import FormatError
@@ -74,11 +75,13 @@ def lesson_document(lesson: Lesson) -> LessonDoc:
     doc = LessonDoc(
         slug=lesson.slug, number=lesson.number, title=lesson.title, position=lesson.position,
         subtitle=lesson.subtitle, summary=lesson.summary, estimated_minutes=lesson.estimated_minutes,
-        status=lesson.status, next_steps=lesson.next_steps_md,
+        status=lesson.status, publish_at=lesson.publish_at, next_steps=lesson.next_steps_md,
         sections=[
             SectionDoc(
                 kind=s.kind, heading=s.heading, anchor=s.anchor, body=s.body_md, answer_count=s.answer_count,
                 answer_label=s.answer_label, recall_of=s.recall_of.anchor if s.recall_of else "",
+                media=media_files.media_path(lesson.slug, s), description=s.audio_description.strip(),
+                alt=s.image_alt.strip(),
             )
             for s in sections
         ],
@@ -137,6 +140,7 @@ def apply_lesson(doc: LessonDoc, *, module: Module, plan: Plan, lesson: Lesson |
             "module_id": module.pk, "number": doc.number, "title": doc.title, "subtitle": doc.subtitle,
             "summary": doc.summary, "estimated_minutes": doc.estimated_minutes,
             "status": choice(doc.status, Lesson.Status.values, where, "status"),
+            "publish_at": doc.publish_at,
             "next_steps_md": doc.next_steps,
             # Lessons read in number order within their module unless the file says otherwise.
             "position": doc.number if doc.position is None else doc.position,
@@ -171,14 +175,19 @@ def apply_sections(lesson: Lesson, doc: LessonDoc, *, plan: Plan, where: str) ->
                 raise FormatError(f"{where} › section '{anchor}': recall_of must name the #anchor of a warm-up "
                                   f"prompt earlier in the lesson.")
             recall_of_id = target.pk
+        values = {
+            "kind": kind, "heading": section.heading, "body_md": section.body,
+            "answer_count": section.answer_count, "answer_label": section.answer_label,
+            "recall_of_id": recall_of_id, "position": index, "archived_at": None,
+        }
+        if kind in (Section.Kind.AUDIO, Section.Kind.IMAGE):
+            values.update(media_files.section_media_values(
+                section, kind=kind, anchor=anchor, lesson_slug=doc.slug, current=existing.get(anchor),
+                root=plan.media_root, where=f"{where} › section '{anchor}'",
+            ))
         by_anchor[anchor] = plan.sync(
             Section, lookup={"lesson": lesson, "anchor": anchor}, existing=existing.get(anchor), known=True,
-            what=here, lesson=lesson,
-            values={
-                "kind": kind, "heading": section.heading, "body_md": section.body,
-                "answer_count": section.answer_count, "answer_label": section.answer_label,
-                "recall_of_id": recall_of_id, "position": index, "archived_at": None,
-            },
+            what=here, lesson=lesson, values=values,
         )
     for anchor, section in existing.items():
         if anchor not in by_anchor and section.archived_at is None:

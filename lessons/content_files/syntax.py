@@ -15,6 +15,7 @@ import json
 import re
 import tomllib
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from typing import Any
 
 FENCE = "+++"
@@ -46,7 +47,16 @@ def toml_scalar(value: Any) -> str:
         return str(value)
     if isinstance(value, str):
         return toml_string(value)
+    if isinstance(value, datetime):
+        return toml_datetime(value)
     raise TypeError(f"Cannot write {type(value).__name__} to a content file header.")
+
+
+def toml_datetime(value: datetime) -> str:
+    """A moment as a TOML offset date-time in UTC: `2026-12-01T09:00:00Z` (microseconds only when there are some)."""
+    if value.tzinfo is None:
+        raise TypeError("A naive datetime cannot be written to a content file: it names no moment.")
+    return value.astimezone(UTC).replace(tzinfo=None).isoformat() + "Z"
 
 
 def toml_key(key: str) -> str:
