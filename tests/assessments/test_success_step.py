@@ -86,8 +86,8 @@ def test_2001_characters_is_refused_with_a_message_and_nothing_is_cut_or_saved(d
         assert list(outcome.fields) == ["text"]
     student.refresh_from_db()
     assert student.definition_of_success == "What I wrote on my profile."
-    assert not Reflection.objects.exists()
-    assert not PointsEntry.objects.exists()
+    assert not Reflection.objects.filter(user=student).exists()
+    assert not PointsEntry.objects.filter(user=student).exists()
 
 
 def test_on_the_web_the_refusal_stands_beside_the_box_which_keeps_the_text(student_client, lesson_1):
@@ -112,7 +112,7 @@ def test_completing_without_writing_it_is_refused(door, student, lesson_1):
         assert outcome.status == 400
         assert list(outcome.fields) == ["steps.1"]
     assert "Your definition of success is saved" not in outcome.words
-    assert not TurnCompletion.objects.exists()
+    assert not TurnCompletion.objects.filter(user=student).exists()
 
     door.reflect(LESSON_1, 1, words(30, "success"))
     assert door.complete(LESSON_1).accepted
