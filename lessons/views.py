@@ -10,7 +10,7 @@ from django.shortcuts import redirect, render
 from django.template.loader import get_template
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import get_language
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods
 
 from . import selectors, services
 from .forms import ProgressForm
@@ -102,10 +102,16 @@ def lesson_detail(request: HttpRequest, lesson) -> HttpResponse:
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 @with_lesson
 def lesson_progress(request: HttpRequest, lesson) -> HttpResponse:
-    """Record reading progress; answers JSON to scripts, redirects forms."""
+    """Record reading progress; answers JSON to scripts, redirects forms.
+
+    A GET (the way back from the login page after a signed-out "Mark the Guide
+    as read") records nothing and leads to the lesson: never a 405.
+    """
+    if request.method == "GET":
+        return redirect(lesson.get_absolute_url())
     form = ProgressForm(request.POST)
     wants_json = "application/json" in request.headers.get("Accept", "")
     if not form.is_valid():

@@ -115,10 +115,29 @@ class Response:
     text: str = ""
 
 
+_collected: set[str] = set()
+
+
+def collect_static(env: dict[str, str]) -> None:
+    """Production settings serve hashed static names from a manifest: build it once per settings module.
+
+    A clean checkout has none, and without it every page that names a stylesheet answers 500.
+    """
+    settings_module = env.get("DJANGO_SETTINGS_MODULE", "")
+    if settings_module in _collected:
+        return
+    subprocess.run(
+        [sys.executable, "manage.py", "collectstatic", "--noinput", "--verbosity", "0"],
+        cwd=PROJECT_ROOT, env=env, check=True, stdout=subprocess.DEVNULL,
+    )
+    _collected.add(settings_module)
+
+
 class AppServer:
     """`gunicorn courseplatform.wsgi` on a loopback port with the given environment."""
 
     def __init__(self, name: str, env: dict[str, str], *, workers: int = 2):
+        collect_static(env)
         self.name = name
         self.port = free_port()
         self.log = PROJECT_ROOT / "bench-results" / f"{name}.log"

@@ -18,6 +18,7 @@ import secrets
 from collections.abc import Iterator
 
 import pytest
+from allauth.account.models import EmailAddress
 from django.contrib.auth.hashers import PBKDF2PasswordHasher
 from django.db import connection
 
@@ -69,6 +70,8 @@ def student():
     user = UserFactory(email="no-redis@example.com")
     user.password = PBKDF2PasswordHasher().encode(PASSWORD, "outagesalt", iterations=1000)
     user.save(update_fields=["password"])
+    # Production asks for a confirmed address before a login (ACCOUNT_EMAIL_VERIFICATION).
+    EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
     return user
 
 

@@ -132,9 +132,12 @@ def test_the_finish_form_redirects_back_to_the_lesson(student_client, student, l
     assert LessonProgress.objects.get(user=student, lesson=lesson).guide_finished_at is not None
 
 
-def test_progress_only_accepts_post(student_client, lesson):
-    """GET on the progress endpoint is not allowed."""
-    assert student_client.get(progress_url(lesson)).status_code == 405
+def test_a_get_on_the_progress_url_records_nothing_and_leads_to_the_lesson(student_client, student, lesson):
+    """The way back from the login page after a signed-out "Mark the Guide as read": never a 405."""
+    response = student_client.get(progress_url(lesson))
+
+    assert response.status_code == 302 and response.url == lesson.get_absolute_url()
+    assert not LessonProgress.objects.filter(user=student, lesson=lesson).exists()
 
 
 def test_anonymous_progress_is_sent_to_login_and_records_nothing(client, lesson):
