@@ -1,7 +1,7 @@
 """Fixtures shared by the whole suite: `student`, `author`, `api_client`."""
 
 import pytest
-from django.core.cache import cache
+from django.core.cache import caches
 from rest_framework.test import APIClient
 
 from tests.factories import AuthorFactory, UserFactory
@@ -9,9 +9,11 @@ from tests.factories import AuthorFactory, UserFactory
 
 @pytest.fixture(autouse=True)
 def _fresh_cache():
-    cache.clear()
+    for cache in caches.all():
+        cache.clear()
     yield
-    cache.clear()
+    for cache in caches.all():
+        cache.clear()
 
 
 @pytest.fixture(autouse=True)

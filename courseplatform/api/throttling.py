@@ -1,7 +1,8 @@
-"""Per-student request rates for the API, counted in the default cache.
+"""Per-student request rates for the API, counted in the `throttle` cache.
 
-The cache is Redis when REDIS_URL is set, so every app server shares the
-counters. Rates are settings (REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"], scopes
+That cache is Redis when REDIS_URL is set, so every app server shares the
+counters; without Redis it is a local cache of its own, so rate counters never
+evict cached course content. Rates are settings (REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"], scopes
 `api_read` and `api_write`), read on every request rather than at import as
 DRF's own classes do, so a settings override (tests, an emergency change)
 applies at once. A throttled request answers 429 with Retry-After.
@@ -17,6 +18,7 @@ in the cache) and `courseplatform.api.middleware` adds their Retry-After.
 import math
 from dataclasses import dataclass
 
+from django.core.cache import caches
 from rest_framework.settings import api_settings
 from rest_framework.throttling import SimpleRateThrottle
 
@@ -38,6 +40,10 @@ class _StudentRateThrottle(SimpleRateThrottle):
     """Counts requests per signed-in student (per IP address for anonymous ones)."""
 
     writes: bool
+
+    def __init__(self) -> None:
+        self.cache = caches["throttle"]
+        super().__init__()
 
     def get_rate(self) -> str | None:
         return api_settings.DEFAULT_THROTTLE_RATES.get(self.scope)

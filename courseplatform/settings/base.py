@@ -176,20 +176,31 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 REDIS_URL = os.environ.get("REDIS_URL", "").strip()
 REDIS_TIMEOUT = float(os.environ.get("REDIS_TIMEOUT", "0.5"))
 if REDIS_URL:
+    _redis = {
+        "BACKEND": "courseplatform.cache.ResilientRedisCache",
+        "LOCATION": REDIS_URL,
+        "OPTIONS": {"socket_connect_timeout": REDIS_TIMEOUT, "socket_timeout": REDIS_TIMEOUT},
+    }
     CACHES = {
-        "default": {
-            "BACKEND": "courseplatform.cache.ResilientRedisCache",
-            "LOCATION": REDIS_URL,
-            "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "softsynced"),
-            "OPTIONS": {"socket_connect_timeout": REDIS_TIMEOUT, "socket_timeout": REDIS_TIMEOUT},
-        }
+        "default": {**_redis, "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "softsynced")},
+        "throttle": {**_redis, "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "softsynced") + ":rate"},
     }
 else:
+    # Per process. Content (lessons, rendered Guide sections, Turn definitions) is
+    # sized for: Django's default of 300 entries let per-student keys evict it.
+    # The API's rate counters, one or two per student, live in a cache of their
+    # own, so a busy minute can never push the course content out.
     CACHES = {
         "default": {
             "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
             "LOCATION": "softsynced",
-        }
+            "OPTIONS": {"MAX_ENTRIES": int(os.environ.get("LOCAL_CACHE_MAX_ENTRIES", "20000"))},
+        },
+        "throttle": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": "softsynced-rate",
+            "OPTIONS": {"MAX_ENTRIES": 50000},
+        },
     }
 
 # --- Sessions ---------------------------------------------------------------
