@@ -1,5 +1,7 @@
 """Account rules that hold on every request, whichever view answers it.
 
+- `AuthenticationMiddleware`: Django's, with the user read together with the
+  session in one query (`accounts.sessions`).
 - `StaffIdleTimeoutMiddleware`: a staff web session idle longer than
   `STAFF_IDLE_TIMEOUT` is logged out; students keep their long sessions.
 - `StaffRequireMFAMiddleware`: with `STAFF_REQUIRE_MFA`, a staff member without an
@@ -24,14 +26,18 @@ from allauth.mfa.models import Authenticator
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import REDIRECT_FIELD_NAME, get_user_model, logout
+from django.contrib.auth.middleware import AuthenticationMiddleware as DjangoAuthenticationMiddleware
 from django.db import IntegrityError, transaction
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import resolve_url
 from django.urls import reverse
+from django.utils.functional import SimpleLazyObject
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
 from courseplatform.security import security_event
+
+from .sessions import session_user
 
 Handler = Callable[[HttpRequest], HttpResponse]
 
@@ -39,6 +45,20 @@ LAST_SEEN_KEY = "_staff_last_seen"
 # Writing the time on every request would save the session on every request;
 # to the nearest minute is precise enough for a 30-minute timeout.
 LAST_SEEN_RESOLUTION = 60
+
+
+class AuthenticationMiddleware(DjangoAuthenticationMiddleware):
+    """`request.user`, from the user row loaded with the session when there is one."""
+
+    def process_request(self, request: HttpRequest) -> None:
+        super().process_request(request)
+
+        def user():
+            if not hasattr(request, "_cached_user"):
+                request._cached_user = session_user(request)
+            return request._cached_user
+
+        request.user = SimpleLazyObject(user)
 
 
 def _is_admin_path(path: str) -> bool:

@@ -1,6 +1,7 @@
 """The student (and author) account: e-mail login plus the profile fields lessons use."""
 
 from django.contrib.auth.models import AbstractUser, BaseUserManager
+from django.contrib.sessions.base_session import AbstractBaseSession
 from django.db import models
 from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
@@ -41,6 +42,11 @@ class User(AbstractUser):
     `depth_points` is a cached copy of the sum of the user's ledger rows
     (assessments.PointsEntry); it is only changed in the same transaction that
     appends a ledger row.
+
+    `state_version` moves whenever anything of the student's own changes
+    (`accounts.state`), in the same transaction as the change; cached read
+    answers key on it. An ordinary `save()` never writes it, so a user object
+    loaded before a change cannot put an older number back.
     """
 
     username = None
@@ -64,6 +70,7 @@ class User(AbstractUser):
         _("e-mail me when a mentor or peer comments on what I shared"), default=True
     )
     depth_points = models.PositiveIntegerField(_("Depth points"), default=0, editable=False)
+    state_version = models.PositiveBigIntegerField(default=0, editable=False)
 
     USERNAME_FIELD = "email"
     EMAIL_FIELD = "email"
@@ -81,6 +88,25 @@ class User(AbstractUser):
     def __str__(self) -> str:
         return self.email
 
+    def save(self, *args, **kwargs) -> None:
+        if self._state.adding or kwargs.get("force_insert"):
+            super().save(*args, **kwargs)
+            return
+        # A change of the account is a change of the student's state: the version moves in
+        # the same UPDATE, computed by the database, never written back from this object.
+        fields = kwargs.get("update_fields")
+        if fields is not None and not fields:
+            return  # nothing to write: Django's own save() would write nothing either
+        if fields is None:
+            fields = [f.name for f in self._meta.concrete_fields if not f.primary_key]
+        kwargs["update_fields"] = {*fields, "state_version"}
+        self.state_version = models.F("state_version") + 1
+        try:
+            super().save(*args, **kwargs)
+        finally:
+            # Read again from the database if anything asks for it.
+            self.__dict__.pop("state_version", None)
+
     @property
     def name(self) -> str:
         return self.display_name or self.email.split("@", 1)[0]
@@ -90,3 +116,28 @@ class User(AbstractUser):
 
     def get_short_name(self) -> str:
         return self.name
+
+
+class Session(AbstractBaseSession):
+    """A login (the web's cookie or the app's X-Session-Token), with its user's id in a column of its own.
+
+    The column lets the session and its user be read in one query
+    (`accounts.sessions`). It is a plain index, not a constraint: a session is
+    only a claim, checked against the user row on every read, as Django does.
+    """
+
+    user = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.DO_NOTHING, db_constraint=False, related_name="+"
+    )
+
+    @classmethod
+    def get_session_store_class(cls):
+        from django.conf import settings
+        from django.utils.module_loading import import_string
+
+        return import_string(f"{settings.SESSION_ENGINE}.SessionStore")
+
+    class Meta(AbstractBaseSession.Meta):
+        db_table = "accounts_session"
+        verbose_name = _("session")
+        verbose_name_plural = _("sessions")

@@ -20,3 +20,13 @@ class AssessmentsConfig(AppConfig):
         from .services import turn_copy
 
         register_lesson_copier(turn_copy)
+
+        # Everything a student writes moves their state version (accounts.state);
+        # ratings and reflection versions are written with their snapshot or reflection.
+        from accounts import state
+
+        from . import models
+
+        for model in (models.TurnAttempt, models.SkillSnapshot, models.PromptAnswer, models.Reflection,
+                      models.Draft, models.TurnCompletion, models.PointsEntry):
+            state.track(model)

@@ -23,6 +23,7 @@ from django.views.decorators.http import require_GET
 
 from accounts.owner import last_student_id
 from accounts.services import profile_update
+from courseplatform import answers
 from courseplatform.forms import apply_service_errors
 from courseplatform.middleware import service_checks_text
 from lessons import selectors as lesson_selectors
@@ -167,19 +168,24 @@ def _answers_back(lesson: Lesson, *, section_id: int) -> str:
 @login_required
 @require_GET
 def dashboard(request: HttpRequest) -> HttpResponse:
-    board = selectors.dashboard(user=request.user)
-    context = {
-        "core_cards": board.core_cards,
-        "extension_cards": board.extension_cards,
-        "resume": board.resume,
-        "returning": board.returning,
-        # The web announces each unlock once: shown now, so marked read (the API marks on request).
-        "unlock_notices": lesson_services.unlock_notices_mark_read(
-            user=request.user, tracks=[notice.track.slug for notice in board.notices]
-        ) if board.notices else [],
-        "retake_due": board.retake_due,
-    }
-    return render(request, "assessments/dashboard.html", context)
+    def build() -> HttpResponse:
+        board = selectors.dashboard(user=request.user)
+        context = {
+            "core_cards": board.core_cards,
+            "extension_cards": board.extension_cards,
+            "resume": board.resume,
+            "returning": board.returning,
+            # The web announces each unlock once: shown now, so marked read (the API marks on request).
+            # That moves the student's state version, so the page with the notices is never served again.
+            "unlock_notices": lesson_services.unlock_notices_mark_read(
+                user=request.user, tracks=[notice.track.slug for notice in board.notices]
+            ) if board.notices else [],
+            "retake_due": board.retake_due,
+            "csrf_token": answers.CSRF_PLACEHOLDER,
+        }
+        return render(request, "assessments/dashboard.html", context)
+
+    return answers.page_answer(request, "dashboard_page", build, daily=True)
 
 
 @service_checks_text

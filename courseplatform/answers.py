@@ -1,10 +1,123 @@
-"""Cached read answers, keyed by versions (filled in by issue 12's work).
+"""Cached read answers: each built once per version of what it shows, then served from the cache.
 
-`STATS` counts, per process, how often each named answer was served from the
-cache ("<name>:hit") or built ("<name>:miss"); the bench reads it to report the
-hit rate it saw.
+A student's read answer (the lesson detail, a track outline, the tracks, Depth
+points, the dashboard, a Guide page) shows course content and the student's own
+state. Its cache key holds the numbers that move when either changes:
+
+- the course structure's and the course content's versions
+  (`lessons.services.course_versions`, one small query);
+- the student's state version (`accounts.state`), on the user row the
+  request has already loaded;
+
+with what the request asks (path and query string, host, language). Every
+write moves one of them in its own transaction, so an answer is never served
+after what it shows has changed, and no write has to find and delete cached
+answers. The versions are read before the answer is built: an answer built
+while a write commits is stored under the old numbers, where no later request
+looks. Entries live in the `answers` cache, bounded in entries (without Redis)
+and in time (`ANSWER_CACHE_SECONDS`).
+
+Staff are never served from here: they see drafts and previews. Only 200
+answers are kept; errors are built every time.
+
+The Guide page is HTML with forms: it is rendered with a placeholder where the
+CSRF token goes, and each request puts its own token in. A page with messages
+to show (they are per request) is built fresh.
+
+`STATS` counts, per process, answers served from the cache ("<name>:hit") and
+built ("<name>:miss"); the bench reads it to report the hit rate it saw.
 """
 
+from __future__ import annotations
+
+import hashlib
 from collections import Counter
+from collections.abc import Callable
+from typing import Any
+
+from django.conf import settings
+from django.contrib.messages import get_messages
+from django.core.cache import caches
+from django.http import HttpRequest, HttpResponse
+from django.middleware.csrf import get_token
+from django.utils import timezone
+from django.utils.translation import get_language
+from rest_framework.renderers import JSONRenderer
+
+from .api.etags import ETAG_HEADER, etag_of, matches
 
 STATS: Counter[str] = Counter()
+CSRF_PLACEHOLDER = "csrf-token-placeholder-8c1f0e"
+_JSON = JSONRenderer()
+
+
+def _cache():
+    return caches["answers"]
+
+
+def answer_key(request: HttpRequest, name: str, *, daily: bool = False) -> str | None:
+    """The cache key of this request's answer, or None when it must not be cached (staff, anonymous)."""
+    from lessons.services import course_versions
+
+    user = request.user
+    if not user.is_authenticated or user.is_staff:
+        return None
+    structure, content = course_versions()
+    parts = [str(user.state_version), str(structure), str(content), get_language() or "",
+             request.get_host(), request.get_full_path()]
+    if daily:
+        parts.append(timezone.localdate().isoformat())
+    digest = hashlib.blake2b("\n".join(parts).encode(), digest_size=16).hexdigest()
+    return f"{name}:{user.pk}:{digest}"
+
+
+def json_answer(request, name: str, build: Callable[[], Any], *, conditional: bool = False,
+                daily: bool = False) -> HttpResponse:
+    """The JSON answer `build()` returns, from the cache when nothing it shows has changed.
+
+    With `conditional`, the answer carries a strong ETag (a hash of the body) and
+    an If-None-Match that matches it answers 304 without a body. `daily` adds the
+    date to the key, for answers that compare dates with today.
+    """
+    key = answer_key(request, name, daily=daily)
+    entry = _cache().get(key) if key else None
+    if entry is None:
+        STATS[f"{name}:miss"] += 1
+        body = _JSON.render(build())
+        entry = (body, etag_of(body) if conditional else "")
+        if key:
+            _cache().set(key, entry, settings.ANSWER_CACHE_SECONDS)
+    else:
+        STATS[f"{name}:hit"] += 1
+    body, etag = entry
+    if conditional and matches(request.headers.get("If-None-Match"), etag):
+        response = HttpResponse(status=304)
+    else:
+        response = HttpResponse(body, content_type="application/json")
+    if conditional:
+        response[ETAG_HEADER] = etag
+    return response
+
+
+def page_answer(request: HttpRequest, name: str, build: Callable[[], HttpResponse], *,
+                daily: bool = False) -> HttpResponse:
+    """An HTML page from the cache when nothing it shows has changed; `build` renders it.
+
+    `build` must render `{% csrf_token %}` as `CSRF_PLACEHOLDER` (put `csrf_token`
+    in the template context); the request's own token replaces it here.
+    """
+    key = answer_key(request, name, daily=daily) if not len(get_messages(request)) else None
+    entry = _cache().get(key) if key else None
+    if entry is None:
+        STATS[f"{name}:miss"] += 1
+        response = build()
+        if response.status_code != 200 or response.streaming:
+            return response
+        entry = (response.content, response["Content-Type"])
+        if key:
+            _cache().set(key, entry, settings.ANSWER_CACHE_SECONDS)
+    else:
+        STATS[f"{name}:hit"] += 1
+    content, content_type = entry
+    token = get_token(request).encode()
+    return HttpResponse(content.replace(CSRF_PLACEHOLDER.encode(), token), content_type=content_type)

@@ -5,14 +5,16 @@ exactly as the web pages do. The lesson itself (`GET /api/v1/lessons/<slug>/`)
 is served by `assessments.api`, because it includes the lesson's Your Turn.
 """
 
+from django.http import HttpResponse
 from drf_spectacular.utils import OpenApiExample, OpenApiParameter, extend_schema
 from rest_framework import generics, serializers
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from courseplatform import answers
 from courseplatform.api.errors import READ_ERRORS, RETRY_AFTER, WRITE_ERRORS, error_responses
-from courseplatform.api.etags import ETAG, IF_NONE_MATCH, NOT_MODIFIED, conditional_response
+from courseplatform.api.etags import ETAG, IF_NONE_MATCH, NOT_MODIFIED
 from courseplatform.api.idempotency import IDEMPOTENCY_KEY, IDEMPOTENT_REPLAYED, idempotent
 from courseplatform.api.ratelimit import RateLimitHeadersMixin
 
@@ -137,10 +139,12 @@ class TrackListView(RateLimitHeadersMixin, generics.ListAPIView):
         # A list, not a QuerySet: the selector joins the student's progress and unlocks (3 queries).
         return selectors.track_cards(user=self.request.user)
 
-    def list(self, request: Request, *args, **kwargs) -> Response:
-        page = self.paginate_queryset(self.get_queryset())
-        data = self.get_paginated_response(self.get_serializer(page, many=True).data).data
-        return conditional_response(request, data)
+    def list(self, request: Request, *args, **kwargs) -> HttpResponse:
+        def build() -> dict:
+            page = self.paginate_queryset(self.get_queryset())
+            return self.get_paginated_response(self.get_serializer(page, many=True).data).data
+
+        return answers.json_answer(request, "tracks", build, conditional=True)
 
     @extend_schema(
         operation_id="tracks_list", tags=["tracks"], summary="Every track, with lock state and my progress",
@@ -161,24 +165,27 @@ class TrackDetailView(RateLimitHeadersMixin, APIView):
         responses={200: TrackOutlineSerializer, **NOT_MODIFIED, **error_responses(*READ_ERRORS, 404)},
         parameters=[TRACK_SLUG, IF_NONE_MATCH, ETAG, RETRY_AFTER],
     )
-    def get(self, request: Request, slug: str) -> Response:
-        track = selectors.track_get(slug=slug)
-        is_open = selectors.track_is_open(user=request.user, track=track)
-        outline = selectors.track_outline(user=request.user, track=track) if is_open else None
-        data = {
-            "slug": track.slug,
-            "title": track.title,
-            "kind": track.kind,
-            "summary": track.summary,
-            "description_html": track.description_html,
-            "unlock_threshold": track.unlock_threshold,
-            "is_open": is_open,
-            "points_needed": 0 if is_open else points_needed(request.user, track),
-            "lesson_count": outline.lesson_count if outline else 0,
-            "done_count": outline.done_count if outline else 0,
-            "modules": outline.modules if outline else [],
-        }
-        return conditional_response(request, TrackOutlineSerializer(data).data)
+    def get(self, request: Request, slug: str) -> HttpResponse:
+        def build() -> dict:
+            track = selectors.track_get(slug=slug)
+            is_open = selectors.track_is_open(user=request.user, track=track)
+            outline = selectors.track_outline(user=request.user, track=track) if is_open else None
+            data = {
+                "slug": track.slug,
+                "title": track.title,
+                "kind": track.kind,
+                "summary": track.summary,
+                "description_html": track.description_html,
+                "unlock_threshold": track.unlock_threshold,
+                "is_open": is_open,
+                "points_needed": 0 if is_open else points_needed(request.user, track),
+                "lesson_count": outline.lesson_count if outline else 0,
+                "done_count": outline.done_count if outline else 0,
+                "modules": outline.modules if outline else [],
+            }
+            return TrackOutlineSerializer(data).data
+
+        return answers.json_answer(request, "track_outline", build, conditional=True)
 
 
 class LessonProgressView(RateLimitHeadersMixin, APIView):

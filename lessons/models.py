@@ -183,11 +183,15 @@ class CourseVersion(models.Model):
     Caches of anything that lists tracks, modules or lessons key on it. It moves
     with `F()` in `lessons.services.content_changed(structure=True)`, and when a
     scheduled publication comes due (see `lessons.services.course_version`), so
-    such a cache never shows a scheduled lesson early or late.
+    such a cache never shows a scheduled lesson early or late. `content` moves
+    with every content change of any lesson: a cached answer that shows content
+    from several lessons (a student's read answers, `courseplatform.answers`)
+    keys on both numbers, read in one query.
     """
 
     id = models.PositiveSmallIntegerField(primary_key=True, default=1, editable=False)
     version = models.PositiveBigIntegerField(default=1)
+    content = models.PositiveBigIntegerField(default=1)
     next_publication_at = models.DateTimeField(null=True, blank=True)
     changed_at = models.DateTimeField(default=timezone.now)
 

@@ -3,15 +3,18 @@ revisions."""
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from datetime import UTC
 from pathlib import PurePath
 from typing import Protocol
 
-from django.db import IntegrityError, models, transaction
+from django.db import IntegrityError, connection, models, transaction
 from django.db.models import DateTimeField, F, Q, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 from django.utils.text import slugify
 
+from accounts import state
 from accounts.models import User
 
 from .content_files.diff import describe_changes
@@ -79,8 +82,8 @@ def content_changed(
         Lesson.objects.filter(pk__in=ids).update(content_version=F("content_version") + 1, updated_at=timezone.now())
         for lesson in instances:
             lesson.refresh_from_db(fields=["content_version", "updated_at"])
-    if structure:
-        _structure_bump()
+    if ids or structure:
+        _course_bump(structure=structure)
 
 
 def _next_publication() -> Subquery:
@@ -91,11 +94,14 @@ def _next_publication() -> Subquery:
     )
 
 
-def _structure_bump() -> None:
+def _course_bump(*, structure: bool) -> None:
+    """Move the course-wide content version, and with `structure` the structure version too."""
+    values = {"content": F("content") + 1, "changed_at": timezone.now()}
+    if structure:
+        values.update(version=F("version") + 1, next_publication_at=_next_publication())
+
     def bump() -> int:
-        return CourseVersion.objects.filter(pk=1).update(
-            version=F("version") + 1, next_publication_at=_next_publication(), changed_at=timezone.now()
-        )
+        return CourseVersion.objects.filter(pk=1).update(**values)
 
     if not bump():
         # First change ever: make the row (a concurrent first writer is fine), then bump it.
@@ -229,6 +235,29 @@ def course_version() -> int:
     return version
 
 
+def course_versions() -> tuple[int, int]:
+    """(structure version, content version): what a cached answer showing course content keys on.
+
+    One query, written as plain SQL because it runs on every cached read; a
+    scheduled publication that has come due is handled by `course_version()`.
+    """
+    table = connection.ops.quote_name(CourseVersion._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT version, content, next_publication_at FROM {table} WHERE id = 1")  # noqa: S608
+        row = cursor.fetchone()
+    if row is None:
+        return 1, 1
+    structure, content, due = row
+    if due is not None:
+        if isinstance(due, str):  # SQLite hands back text
+            due = parse_datetime(due)
+        if due is not None and due.tzinfo is None:
+            due = due.replace(tzinfo=UTC)
+        if due is not None and due <= timezone.now():
+            structure = course_version()
+    return structure, content
+
+
 def course_cache_seconds(default: int) -> int:
     """How long a cache of the course structure may live: never past the next scheduled publication."""
     due = CourseVersion.objects.filter(pk=1).values_list("next_publication_at", flat=True).first()
@@ -272,17 +301,20 @@ def progress_record(
     if progress is None:
         return None
     now = timezone.now()
+    moved = 0
     if section is not None:
-        LessonProgress.objects.filter(pk=progress.pk).filter(
+        moved += LessonProgress.objects.filter(pk=progress.pk).filter(
             Q(furthest_position__lt=section.position) | Q(furthest_section__isnull=True)
         ).update(furthest_section=section, furthest_position=section.position, updated_at=now)
     if finished:
-        LessonProgress.objects.filter(pk=progress.pk, guide_finished_at__isnull=True).update(
+        moved += LessonProgress.objects.filter(pk=progress.pk, guide_finished_at__isnull=True).update(
             guide_finished_at=now, updated_at=now
         )
     if section is None and not finished:
-        LessonProgress.objects.filter(pk=progress.pk).update(updated_at=now)
-    progress.refresh_from_db()
+        moved += LessonProgress.objects.filter(pk=progress.pk).update(updated_at=now)
+    if moved:
+        state.changed(user.pk)
+        progress.refresh_from_db()
     return progress
 
 
@@ -293,11 +325,12 @@ def progress_mark_done(*, user: User, lesson: Lesson) -> LessonProgress | None:
     if progress is None:
         return None
     now = timezone.now()
-    LessonProgress.objects.filter(pk=progress.pk, completed_at__isnull=True).update(
+    if LessonProgress.objects.filter(pk=progress.pk, completed_at__isnull=True).update(
         completed_at=now,
         guide_finished_at=Coalesce(F("guide_finished_at"), Value(now, output_field=DateTimeField())),
         updated_at=now,
-    )
+    ):
+        state.changed(user.pk)
     progress.refresh_from_db()
     return progress
 
@@ -331,6 +364,8 @@ def unlock_notices_mark_read(*, user: User, tracks: Sequence[str] | None = None)
     for unlock in pending:
         if TrackUnlock.objects.filter(pk=unlock.pk, notified_at__isnull=True).update(notified_at=now):
             told.append(unlock.track)
+    if told:
+        state.changed(user.pk)
     return told
 
 

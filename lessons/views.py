@@ -12,6 +12,8 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import get_language
 from django.views.decorators.http import require_GET, require_http_methods
 
+from courseplatform import answers
+
 from . import selectors, services
 from .forms import ProgressForm
 from .sections import lesson_context_for, section_data_for
@@ -70,10 +72,13 @@ def track_detail(request: HttpRequest, slug: str) -> HttpResponse:
     return render(request, "lessons/track.html", {"outline": outline, "track": track})
 
 
-def guide_response(request: HttpRequest, lesson, *, overrides: dict | None = None, status: int = 200) -> HttpResponse:
+def guide_response(request: HttpRequest, lesson, *, overrides: dict | None = None, status: int = 200,
+                   csrf_placeholder: bool = False) -> HttpResponse:
     """The Guide page; `overrides` replaces sections' blocks (a form sent back with its errors).
 
     A refused form (`overrides` given) writes nothing, not even the lesson's start.
+    `csrf_placeholder` renders the CSRF token as `answers.CSRF_PLACEHOLDER`, for a page
+    that is cached and given each request's own token (`answers.page_answer`).
     """
     guide = selectors.lesson_guide(user=request.user, lesson=lesson)
     if guide.progress is None and overrides is None:
@@ -91,14 +96,20 @@ def guide_response(request: HttpRequest, lesson, *, overrides: dict | None = Non
         "blocks": blocks,
         **lesson_context_for(request.user, lesson),
     }
+    if csrf_placeholder:
+        context["csrf_token"] = answers.CSRF_PLACEHOLDER
     return render(request, "lessons/lesson.html", context, status=status)
 
 
 @login_required
 @require_GET
-@with_lesson
-def lesson_detail(request: HttpRequest, lesson) -> HttpResponse:
-    return guide_response(request, lesson)
+def lesson_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    # The cached page is looked up before the lesson: a hit needs no lesson query.
+    @with_lesson
+    def build(request: HttpRequest, lesson) -> HttpResponse:
+        return guide_response(request, lesson, csrf_placeholder=True)
+
+    return answers.page_answer(request, "guide", lambda: build(request, slug))
 
 
 @login_required

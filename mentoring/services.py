@@ -18,6 +18,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts import state
 from accounts.models import User
 from assessments.models import TurnAttempt
 from courseplatform.text import text_problem
@@ -99,6 +100,7 @@ def cohort_leave(*, user: User, cohort: Cohort) -> None:
     left = Membership.objects.active().filter(cohort=cohort, user=user).update(left_at=timezone.now())
     if not left:
         raise Http404("You are not a member of this cohort.")
+    state.changed(user.pk)
 
 
 # --- Sharing ---------------------------------------------------------------------------

@@ -53,8 +53,24 @@ def author_client(client, author):
     return client
 
 
+def session_token(user) -> str:
+    """A real session for `user`, as allauth's headless login makes it; its key is an X-Session-Token."""
+    from importlib import import_module
+
+    from django.conf import settings
+    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+
+    session = import_module(settings.SESSION_ENGINE).SessionStore()
+    session[SESSION_KEY] = str(user.pk)
+    session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+    session[HASH_SESSION_KEY] = user.get_session_auth_hash()
+    session.create()
+    return session.session_key
+
+
 @pytest.fixture
 def api_client(student):
+    """The student's phone: a session token on every request, so each request reads the user afresh."""
     client = APIClient()
-    client.force_authenticate(student)
+    client.credentials(HTTP_X_SESSION_TOKEN=session_token(student))
     return client

@@ -17,8 +17,9 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from courseplatform import answers
 from courseplatform.api.errors import READ_ERRORS, RETRY_AFTER, WRITE_ERRORS, error_responses
-from courseplatform.api.etags import ETAG, IF_NONE_MATCH, NOT_MODIFIED, conditional_response
+from courseplatform.api.etags import ETAG, IF_NONE_MATCH, NOT_MODIFIED
 from courseplatform.api.idempotency import IDEMPOTENCY_KEY, IDEMPOTENT_REPLAYED, idempotent
 from courseplatform.api.pagination import PAGE, PAGE_SIZE, Pagination
 from courseplatform.api.ratelimit import RateLimitHeadersMixin
@@ -64,21 +65,23 @@ class LessonDetailView(RateLimitHeadersMixin, APIView):
         responses={200: s.LessonDetailSerializer, **NOT_MODIFIED, **LESSON_ERRORS},
         parameters=[LESSON_SLUG, IF_NONE_MATCH, ETAG, RETRY_AFTER],
     )
-    def get(self, request: Request, slug: str) -> Response:
+    def get(self, request: Request, slug: str) -> HttpResponse:
         user = request.user
-        lesson = lesson_selectors.lesson_get(user=user, slug=slug)
-        guide = lesson_selectors.lesson_guide(user=user, lesson=lesson)
-        extras = section_data_for(user, lesson, guide.sections)
-        try:
-            page = selectors.turn_page(user=user, lesson=lesson)
-        except Http404:
-            page = None  # a lesson without a Your Turn
-        # The presenter's dict is already what LessonDetailSerializer renders (same keys and
-        # order, JSON-ready values: tests/api/test_lesson_detail.py compares them), so it is
-        # returned as it is; the serializer stays the schema's (extend_schema above).
-        return conditional_response(
-            request, presenters.lesson_data(lesson=lesson, guide=guide, extras=extras, page=page, user=user)
-        )
+
+        def build() -> dict:
+            lesson = lesson_selectors.lesson_get(user=user, slug=slug)
+            guide = lesson_selectors.lesson_guide(user=user, lesson=lesson)
+            extras = section_data_for(user, lesson, guide.sections)
+            try:
+                page = selectors.turn_page(user=user, lesson=lesson)
+            except Http404:
+                page = None  # a lesson without a Your Turn
+            # The presenter's dict is already what LessonDetailSerializer renders (same keys and
+            # order, JSON-ready values: tests/api/test_lesson_detail.py compares them), so it is
+            # returned as it is; the serializer stays the schema's (extend_schema above).
+            return presenters.lesson_data(lesson=lesson, guide=guide, extras=extras, page=page, user=user)
+
+        return answers.json_answer(request, "lesson_detail", build, conditional=True)
 
 
 class PromptResponseView(RateLimitHeadersMixin, APIView):
@@ -352,19 +355,22 @@ class DepthPointsView(RateLimitHeadersMixin, APIView):
         parameters=[PAGE, PAGE_SIZE, RETRY_AFTER],
         responses={200: s.DepthPointsSerializer, **error_responses(400, *READ_ERRORS, 404)},
     )
-    def get(self, request: Request) -> Response:
-        paginator = self.pagination_class()
-        rows = paginator.paginate_queryset(selectors.points_ledger(user=request.user), request, view=self)
-        summary = selectors.points_summary(user=request.user, limit=0)
-        data = {
-            "balance": summary.balance,
-            "next_unlock": presenters.next_unlock_data(summary.next_unlock),
-            "count": paginator.page.paginator.count,
-            "next": paginator.get_next_link(),
-            "previous": paginator.get_previous_link(),
-            "results": [presenters.ledger_entry_data(row) for row in rows],
-        }
-        return Response(s.DepthPointsSerializer(data).data)
+    def get(self, request: Request) -> HttpResponse:
+        def build() -> dict:
+            paginator = self.pagination_class()
+            rows = paginator.paginate_queryset(selectors.points_ledger(user=request.user), request, view=self)
+            summary = selectors.points_summary(user=request.user, limit=0, balance=request.user.depth_points)
+            data = {
+                "balance": summary.balance,
+                "next_unlock": presenters.next_unlock_data(summary.next_unlock),
+                "count": paginator.page.paginator.count,
+                "next": paginator.get_next_link(),
+                "previous": paginator.get_previous_link(),
+                "results": [presenters.ledger_entry_data(row) for row in rows],
+            }
+            return s.DepthPointsSerializer(data).data
+
+        return answers.json_answer(request, "depth_points", build)
 
 
 class DashboardView(RateLimitHeadersMixin, APIView):
@@ -376,9 +382,11 @@ class DashboardView(RateLimitHeadersMixin, APIView):
         responses={200: s.DashboardSerializer, **error_responses(*READ_ERRORS)},
         parameters=[RETRY_AFTER],
     )
-    def get(self, request: Request) -> Response:
-        board = selectors.dashboard(user=request.user)
-        return Response(s.DashboardSerializer(presenters.dashboard_data(board)).data)
+    def get(self, request: Request) -> HttpResponse:
+        def build() -> dict:
+            return s.DashboardSerializer(presenters.dashboard_data(selectors.dashboard(user=request.user))).data
+
+        return answers.json_answer(request, "dashboard", build, daily=True)
 
 
 class NoticesReadView(RateLimitHeadersMixin, APIView):

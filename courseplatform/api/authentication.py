@@ -1,7 +1,11 @@
 """How the API knows who is asking: allauth's session token, or the browser's session."""
 
+from allauth.headless import app_settings
 from allauth.headless.contrib.rest_framework.authentication import XSessionTokenAuthentication
+from django.http import HttpRequest
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
+
+from accounts.sessions import session_user
 
 
 class SessionTokenAuthentication(XSessionTokenAuthentication):
@@ -11,6 +15,19 @@ class SessionTokenAuthentication(XSessionTokenAuthentication):
     names a WWW-Authenticate challenge. A mobile client must tell "log in again"
     (401: no token, or a token that logout has ended) from "not allowed" (403).
     """
+
+    def authenticate(self, request):
+        """allauth's lookup, with the user read together with the session (accounts.sessions)."""
+        token = self.get_session_token(request)
+        if not token:
+            return None
+        session = app_settings.TOKEN_STRATEGY.lookup_session(token)
+        if not session:
+            return None
+        holder = HttpRequest()
+        holder.session = session
+        user = session_user(holder)
+        return (user, session) if user.is_authenticated else None
 
     def authenticate_header(self, request) -> str:
         return 'X-Session-Token realm="api"'

@@ -71,7 +71,8 @@ MIDDLEWARE = [
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
-    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Django's, with the user read together with the session (accounts.sessions).
+    "accounts.middleware.AuthenticationMiddleware",
     "accounts.owner.OwnerCookieMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     # Control characters in web forms are refused (a 400 page naming the field) before any view.
@@ -184,6 +185,7 @@ if REDIS_URL:
     CACHES = {
         "default": {**_redis, "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "softsynced")},
         "throttle": {**_redis, "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "softsynced") + ":rate"},
+        "answers": {**_redis, "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "softsynced") + ":ans"},
     }
 else:
     # Per process. Content (lessons, rendered Guide sections, Turn definitions) is
@@ -201,7 +203,16 @@ else:
             "LOCATION": "softsynced-rate",
             "OPTIONS": {"MAX_ENTRIES": 50000},
         },
+        # Students' cached read answers (courseplatform.answers): a few kB to a few
+        # tens of kB each, so a few thousand per process.
+        "answers": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": "softsynced-answers",
+            "OPTIONS": {"MAX_ENTRIES": int(os.environ.get("ANSWER_CACHE_MAX_ENTRIES", "4000"))},
+        },
     }
+# How long a student's cached read answer lives at most (courseplatform.answers).
+ANSWER_CACHE_SECONDS = int(os.environ.get("ANSWER_CACHE_SECONDS", "300"))
 
 # --- Sessions ---------------------------------------------------------------
 # A session (the web's cookie, the mobile app's X-Session-Token) is read on
@@ -209,7 +220,9 @@ else:
 # (cached_db), so every app server sees a login or a logout at once and most
 # requests skip one query. Without Redis the cache is per process, where a
 # logout on one worker would not reach another: sessions stay in the database.
-SESSION_ENGINE = "django.contrib.sessions.backends.cached_db" if REDIS_URL else "django.contrib.sessions.backends.db"
+# Either way the session row carries its user's id, so the session and the user
+# are read in one query (accounts.sessions).
+SESSION_ENGINE = "accounts.sessions.cached_db" if REDIS_URL else "accounts.sessions.db"
 
 # --- Accounts (django-allauth) ---------------------------------------------
 AUTH_USER_MODEL = "accounts.User"

@@ -1,4 +1,5 @@
-"""A mobile session token costs one session read per request, and sessions live where every server sees them."""
+"""A mobile session token costs one read per request, session and user together, and sessions live where every
+server sees them."""
 
 import os
 import subprocess
@@ -16,11 +17,11 @@ PROJECT_ROOT = Path(__file__).resolve().parents[2]
 
 
 def session_reads(queries) -> list[str]:
-    return [q["sql"] for q in queries if 'FROM "django_session"' in q["sql"]]
+    return [q["sql"] for q in queries if 'FROM "accounts_session"' in q["sql"]]
 
 
 @pytest.mark.django_db
-def test_an_api_request_with_a_session_token_reads_the_session_once(student):
+def test_an_api_request_with_a_session_token_reads_the_session_with_its_user_in_one_query(student):
     client = APIClient()
     login = client.post("/_allauth/app/v1/auth/login", {"email": student.email, "password": DEFAULT_PASSWORD}, format="json")
     token = login.json()["meta"]["session_token"]
@@ -29,7 +30,9 @@ def test_an_api_request_with_a_session_token_reads_the_session_once(student):
         response = client.get("/api/v1/me/", HTTP_X_SESSION_TOKEN=token)
 
     assert response.status_code == 200
-    assert len(session_reads(queries.captured_queries)) == 1
+    [read] = session_reads(queries.captured_queries)
+    assert 'JOIN "accounts_user"' in read
+    assert not [q for q in queries.captured_queries if 'FROM "accounts_user"' in q["sql"] and q["sql"] != read]
 
 
 @pytest.mark.django_db
@@ -56,9 +59,9 @@ def session_engine(**env: str) -> str:
 
 def test_sessions_are_cached_in_redis_and_kept_in_the_database_when_redis_is_configured():
     """With Redis every server shares the cached copy; a logout deletes both."""
-    assert session_engine(REDIS_URL="redis://cache.internal:6379/2") == "django.contrib.sessions.backends.cached_db"
+    assert session_engine(REDIS_URL="redis://cache.internal:6379/2") == "accounts.sessions.cached_db"
 
 
 def test_without_redis_sessions_stay_in_the_database_only():
     """A per-process cache would let one worker honour a token another worker has logged out."""
-    assert session_engine() == "django.contrib.sessions.backends.db"
+    assert session_engine() == "accounts.sessions.db"

@@ -37,7 +37,6 @@ from django.conf import settings
 from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY, get_user_model
 from django.contrib.auth.hashers import make_password
 from django.contrib.sessions.backends.db import SessionStore
-from django.contrib.sessions.models import Session
 from django.core.management.base import BaseCommand, CommandError
 from django.core.management.color import no_style
 from django.db import connection, models, transaction
@@ -45,6 +44,7 @@ from django.utils import timezone
 from django.utils.crypto import get_random_string
 from django.utils.text import slugify
 
+from accounts.models import Session
 from assessments.models import (
     PointsEntry,
     Reflection,
@@ -479,7 +479,7 @@ def issue_tokens(count: int) -> list[dict[str, Any]]:
             BACKEND_SESSION_KEY: "django.contrib.auth.backends.ModelBackend",
             HASH_SESSION_KEY: user.get_session_auth_hash(),
         }
-        rows.append(Session(session_key=key, session_data=store.encode(data), expire_date=expires))
+        rows.append(Session(session_key=key, session_data=store.encode(data), expire_date=expires, user_id=user.pk))
         tokens.append({"token": key, "email": user.email, "user_id": user.pk})
     with transaction.atomic():
         Session.objects.filter(session_key__startswith=TOKEN_PREFIX).delete()

@@ -1,0 +1,85 @@
+"""Sessions that come with their user: one query answers "who is asking".
+
+Django's own session store reads the session (one query), and the
+authentication middleware then reads the user (a second). Here the session row
+carries the user's id in a column of its own, and loading the session joins
+the user row in the same query; `session_user()` hands that user to the request
+after the same checks Django makes (the login backend still configured, the
+account active, the session's password hash still valid). Anything unusual (a
+session saved before the column existed, a mismatch) falls back to Django's own
+`get_user`, so the fast path can only ever agree with it.
+
+Two engines, as Django's: `accounts.sessions.db` (the database only) and
+`accounts.sessions.cached_db` (Redis in front of the database; there the session
+comes from the cache and the user costs the one query).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.contrib import auth
+from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY, load_backend
+from django.contrib.auth.models import AnonymousUser
+from django.core.exceptions import SuspiciousOperation
+from django.utils import timezone
+from django.utils.crypto import constant_time_compare
+
+
+def _user_id(data: dict[str, Any]) -> int | None:
+    try:
+        return int(data[SESSION_KEY])
+    except (KeyError, TypeError, ValueError):
+        return None
+
+
+class UserSessionMixin:
+    """For a database-backed SessionStore: keep the user's id in its column, and load the user with the session."""
+
+    loaded_user = None  # the user row read with the session, if any
+
+    @classmethod
+    def get_model_class(cls):
+        from accounts.models import Session
+
+        return Session
+
+    def create_model_instance(self, data):
+        instance = super().create_model_instance(data)
+        instance.user_id = _user_id(data)
+        return instance
+
+    def _get_session_from_db(self):
+        self.loaded_user = None
+        try:
+            session = self.model.objects.select_related("user").get(
+                session_key=self.session_key, expire_date__gt=timezone.now()
+            )
+        except (self.model.DoesNotExist, SuspiciousOperation) as error:
+            if isinstance(error, SuspiciousOperation):
+                import logging
+
+                logging.getLogger(f"django.security.{error.__class__.__name__}").warning(str(error))
+            self._session_key = None
+            return None
+        self.loaded_user = session.user if session.user_id else None
+        return session
+
+
+def session_user(request) -> Any:
+    """The signed-in user of `request.session` (or AnonymousUser), reusing the user loaded with the session."""
+    session = request.session
+    try:
+        user_id = _user_id({SESSION_KEY: session[SESSION_KEY]})
+        backend_path = session[BACKEND_SESSION_KEY]
+    except KeyError:
+        return AnonymousUser()
+    user = getattr(session, "loaded_user", None)
+    if (user is None or user.pk != user_id or backend_path not in settings.AUTHENTICATION_BACKENDS
+            or not load_backend(backend_path).user_can_authenticate(user)):
+        return auth.get_user(request)
+    session_hash = session.get(HASH_SESSION_KEY)
+    if not session_hash or not constant_time_compare(session_hash, user.get_session_auth_hash()):
+        return auth.get_user(request)  # Django's rules: a rotated secret, or the end of this session
+    return user
