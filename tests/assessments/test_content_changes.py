@@ -15,6 +15,7 @@ from assessments.models import SkillFramework
 from lessons.models import CourseVersion, Lesson
 from lessons.services import course_version
 from tests.assessments.test_admin_archive import admin_form, row_prefix
+from tests.conftest import session_token
 
 pytestmark = pytest.mark.django_db
 
@@ -29,7 +30,7 @@ def version(course) -> int:
 
 def student_sees(student, course) -> str:
     client = APIClient()
-    client.force_authenticate(student)
+    client.credentials(HTTP_X_SESSION_TOKEN=session_token(student))  # the user read afresh, as the app does
     body = client.get(f"/api/v1/lessons/{course.lesson.slug}/")
     assert body.status_code == 200
     return body.content.decode()
