@@ -55,8 +55,9 @@ READ, PAGE, WRITE = "read API", "HTML page", "write API"
 # Ratio to the floor: (must reach, aim). "Met" judges the first figures; the aims are shown beside them.
 TARGETS = {READ: (0.15, 0.25), PAGE: (0.10, 0.15), WRITE: (0.07, 0.10)}
 P99_TARGET_MS, P99_AIM_MS = 50.0, 25.0
-# p50 at a larger --students over the 1,000-student figure: (must reach, aim).
-GROWTH_TARGET, GROWTH_AIM = 1.25, 1.10
+# p50 at a larger --students over the 1,000-student figure: must reach (a figure above it is in bold);
+# the aim, 1.1x, is stated in the doc's Targets.
+GROWTH_TARGET = 1.25
 
 
 @dataclass
@@ -196,6 +197,11 @@ class Result:
         """The must-reach targets: ratio to the floor, p99 and no errors (the aims are not judged)."""
         return self.ratio >= TARGETS[self.kind][0] and self.p99_ms <= P99_TARGET_MS and self.errors == 0
 
+    @property
+    def aim_met(self) -> bool:
+        """The aims beyond the targets: ratio and p99 (kept in the results file; the table shows the aim)."""
+        return self.ratio >= TARGETS[self.kind][1] and self.p99_ms <= P99_AIM_MS and self.errors == 0
+
     def summary(self) -> dict:
         """The medians and totals the table shows, for the results file."""
         if self.skipped or not self.runs:
@@ -203,7 +209,7 @@ class Result:
         return {"rps": self.rps, "floor_rps": self.floor_rps, "ratio": self.ratio, "p50_ms": self.p50_ms,
                 "p99_ms": self.p99_ms, "errors": self.errors, "app_cpu_ms": self.app_cpu_ms,
                 "db_cpu_ms": self.db_cpu_ms, "cpu_ms": self.cpu_ms, "cpu_ratio": self.cpu_ratio, "busy": self.busy,
-                "cache": self.cache, "hit_rate": self.hit_rate, "met": self.met}
+                "cache": self.cache, "hit_rate": self.hit_rate, "met": self.met, "aim_met": self.aim_met}
 
 
 # --- Processes -------------------------------------------------------------------------------
