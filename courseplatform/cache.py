@@ -21,7 +21,11 @@ redis-py reconnects on the next call, so recovery needs no restart.
 One connection pool per process and Redis address: Django's backend builds
 its pools per cache object, and cache objects are per thread, so a threaded
 server would open pools per thread. The pools here are shared by the process
-(redis-py's pool is thread-safe and resets itself in a forked child).
+(redis-py's pool is thread-safe and resets itself in a forked child). So is
+the `redis.Redis` object over each pool: Django builds a new one on every
+cache call, which costs more than a quick command to a local Redis. The client
+holds no connection of its own (each command borrows one from the pool), so
+threads can share it.
 """
 
 from __future__ import annotations
@@ -44,6 +48,7 @@ WARN_EVERY = 30.0  # seconds between two warnings about the same outage, per pro
 
 _pools: dict[tuple[int, str, str], Any] = {}
 _pools_lock = threading.Lock()
+_clients: dict[tuple[int, int, type], Any] = {}
 _last_warning = 0.0
 
 
@@ -59,7 +64,7 @@ def _warn(operation: str, error: Exception) -> None:
 
 
 class SharedPoolRedisCacheClient(RedisCacheClient):
-    """Django's Redis client with its connection pools shared by every thread of the process."""
+    """Django's Redis client with its connection pools, and a client object per pool, shared by the process."""
 
     def _get_connection_pool(self, write):
         index = self._get_connection_pool_index(write)
@@ -71,6 +76,17 @@ class SharedPoolRedisCacheClient(RedisCacheClient):
                 if pool is None:
                     pool = _pools[key] = self._pool_class.from_url(self._servers[index], **self._pool_options)
         return pool
+
+    def get_client(self, key=None, *, write=False):
+        """The process's one client over the pool for `write`, made on first use."""
+        pool = self._get_connection_pool(write)
+        # The pools live as long as the process, so the id of one is never reused.
+        client_key = (os.getpid(), id(pool), self._client)
+        client = _clients.get(client_key)
+        if client is None:
+            with _pools_lock:
+                client = _clients.setdefault(client_key, self._client(connection_pool=pool))
+        return client
 
 
 class ResilientRedisCache(RedisCache):

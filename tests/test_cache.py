@@ -1,4 +1,4 @@
-"""The Redis cache backend: a miss, not an error, while Redis is unreachable; one pool per process.
+"""The Redis cache backend: a miss, not an error, while Redis is unreachable; one pool and one client per process.
 
 Uses a private redis-server on a free port (skipped when redis-server is not installed).
 """
@@ -105,3 +105,21 @@ def test_every_thread_of_a_process_shares_one_connection_pool(redis):
 
     clients = redis_py.Redis.from_url(redis.url).client_list()
     assert len(clients) == 2  # the shared pool's one connection, and this inspecting client
+
+
+def test_every_cache_call_of_a_process_uses_one_client_object(redis):
+    """Django builds a `redis.Redis` per cache call; it holds no connection of its own, so one is kept."""
+    clients = []
+
+    def take_a_client():
+        clients.append(a_cache(redis)._cache.get_client("k", write=True))
+
+    threads = [threading.Thread(target=take_a_client) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    take_a_client()
+
+    assert len({id(client) for client in clients}) == 1
+    assert clients[0].ping()

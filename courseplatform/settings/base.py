@@ -354,7 +354,8 @@ STORAGES = {
 
 # --- REST API -------------------------------------------------------------------
 # The mobile client's API (/api/v1/). Session tokens come from allauth headless;
-# throttle counters live in the default cache (Redis when REDIS_URL is set).
+# throttle counters live in the `throttle` cache (Redis when REDIS_URL is set), one per
+# student, scope and fixed window (courseplatform.api.throttling).
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         # allauth's X-Session-Token class, answering 401 (not 403) without a valid token.

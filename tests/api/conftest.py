@@ -138,3 +138,21 @@ def token_client(student):
     client.credentials(HTTP_X_SESSION_TOKEN=token)
     client.token = token
     return client
+
+
+# Midnight UTC of a day, plus 30 seconds: as far into a minute as into an hour and a day.
+THROTTLE_CLOCK_START = 20_000 * 86_400 + 30
+
+
+@pytest.fixture
+def throttle_clock(monkeypatch) -> SimpleNamespace:
+    """The throttles' clock, stopped 30 seconds into a window; a test moves it with `clock.now += …`.
+
+    The windows are fixed (a new count every minute for a rate per minute), so a
+    test that counts up to a limit on the real clock could straddle a window's edge.
+    """
+    from courseplatform.api.throttling import _StudentRateThrottle
+
+    clock = SimpleNamespace(now=float(THROTTLE_CLOCK_START))
+    monkeypatch.setattr(_StudentRateThrottle, "timer", staticmethod(lambda: clock.now))
+    return clock

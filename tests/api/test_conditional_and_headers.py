@@ -64,7 +64,7 @@ def test_another_students_state_does_not_change_my_etag(api_client, other_studen
 
 
 @pytest.fixture
-def small_rates(settings):
+def small_rates(settings, throttle_clock):
     settings.REST_FRAMEWORK = {
         **settings.REST_FRAMEWORK,
         "DEFAULT_THROTTLE_RATES": {"api_read": "5/minute", "api_write": "3/minute"},

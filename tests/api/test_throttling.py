@@ -1,4 +1,8 @@
-"""Rates for writes, reads and authentication answer 429 with Retry-After; rates are settings."""
+"""Rates for writes, reads and authentication answer 429 with Retry-After; rates are settings.
+
+The API's rates count in fixed windows (a new count each minute for a rate per
+minute); `throttle_clock` stops the throttles' clock 30 seconds into one.
+"""
 
 import pytest
 from rest_framework.test import APIClient
@@ -7,7 +11,7 @@ from tests.api.conftest import LOGIN_URL, SIGNUP_URL, error_of
 
 
 @pytest.fixture
-def small_rates(settings):
+def small_rates(settings, throttle_clock):
     settings.REST_FRAMEWORK = {
         **settings.REST_FRAMEWORK,
         "DEFAULT_THROTTLE_RATES": {"api_read": "5/minute", "api_write": "2/minute"},
@@ -24,6 +28,35 @@ def test_writes_beyond_the_write_rate_are_429_with_retry_after(api_client, cours
     assert throttled.status_code == 429
     assert error_of(throttled)["code"] == "throttled"
     assert 0 < int(throttled["Retry-After"]) <= 60
+
+
+def test_retry_after_is_the_time_left_in_the_window_and_a_refusal_does_not_extend_it(
+        api_client, course, small_rates, throttle_clock):
+    url = "/api/v1/lessons/skills/progress/"
+    for _ in range(2):
+        api_client.put(url, {}, format="json")
+
+    first_refusal = api_client.put(url, {}, format="json")
+    throttle_clock.now += 20.5
+    later_refusal = api_client.put(url, {}, format="json")
+
+    assert first_refusal["Retry-After"] == "30"
+    assert later_refusal.status_code == 429
+    assert later_refusal["Retry-After"] == "10"  # 9.5 seconds left, rounded up
+
+
+def test_the_count_starts_again_when_the_window_ends(api_client, course, small_rates, throttle_clock):
+    url = "/api/v1/lessons/skills/progress/"
+    for _ in range(3):
+        api_client.put(url, {}, format="json")
+
+    throttle_clock.now += 29.5
+    still_refused = api_client.put(url, {}, format="json")
+    throttle_clock.now += 0.5  # the next minute
+    statuses = [api_client.put(url, {}, format="json").status_code for _ in range(3)]
+
+    assert still_refused.status_code == 429
+    assert statuses == [200, 200, 429]
 
 
 def test_reads_do_not_use_up_the_write_rate(api_client, course, small_rates):
