@@ -183,6 +183,24 @@ def _snapshots(user: User):
     )
 
 
+def snapshot_recorded(*, snapshot: SkillSnapshot, turn: Turn) -> SnapshotView:
+    """A snapshot `services.snapshot_record` has just written, presented without reading it back.
+
+    Its ratings are the rows just written; its attempt's reflections are read (one
+    query, none written yet on a new attempt; their versions only when there are some).
+    """
+    snapshot.turn = turn
+    ratings = [
+        insights.Rating(slug=r.category_slug, name=r.category_name, value=r.value, cluster=r.cluster)
+        for r in snapshot.recorded_ratings
+    ]
+    reflections = list(
+        Reflection.objects.filter(attempt_id=snapshot.attempt_id).select_related("step")
+        .prefetch_related("versions").order_by("step__number", "id")
+    )
+    return SnapshotView(snapshot=snapshot, ratings=ratings, reflections=reflections)
+
+
 def _view(snapshot: SkillSnapshot) -> SnapshotView:
     reflections = list(snapshot.attempt.reflections.all()) if snapshot.attempt_id else []
     return SnapshotView(snapshot=snapshot, ratings=ratings_of(snapshot), reflections=reflections)

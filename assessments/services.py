@@ -230,10 +230,12 @@ def snapshot_record(
     student's current attempt; a rating after that starts a new attempt, whose
     reflections start empty (the earlier attempt's are kept).
     """
-    framework = turn.framework
-    if framework is None or not any(s.kind == TurnStep.Kind.RATE for s in turn.steps.active()):
+    # The Turn as authored (steps, categories), cached per lesson version: no query when warm.
+    definition = selectors.turn_definition(lesson=turn.lesson)
+    framework = definition.turn.framework if definition.turn is not None else None
+    if framework is None or not any(s.kind == TurnStep.Kind.RATE for s in definition.steps):
         raise ValidationError({"ratings": [_("This Your Turn has no rating step.")]})
-    categories = list(framework.categories.active().order_by("position", "id"))
+    categories = definition.categories
     if not isinstance(ratings, Mapping):
         raise ValidationError({"ratings": [_("Send one rating per category.")]})
     errors: dict[str, list[str]] = {}
@@ -273,7 +275,7 @@ def snapshot_record(
         except IntegrityError:
             # A concurrent replay with the same client_id got there first (only it can collide).
             return SkillSnapshot.objects.get(user=user, client_id=client_id)
-    SnapshotRating.objects.bulk_create(
+    rows = SnapshotRating.objects.bulk_create(
         SnapshotRating(
             snapshot=snapshot,
             category=category,
@@ -285,6 +287,8 @@ def snapshot_record(
         )
         for index, category in enumerate(categories)
     )
+    # What a caller presents next, without reading it back: the ratings as written, in order.
+    snapshot.recorded_ratings = rows
     return snapshot
 
 

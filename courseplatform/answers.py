@@ -44,6 +44,8 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from rest_framework.renderers import JSONRenderer
 
+from lessons.services import course_versions, versions_kept
+
 from .api.etags import ETAG_HEADER, etag_of, matches
 
 STATS: Counter[str] = Counter()
@@ -55,20 +57,26 @@ def _cache():
     return caches["answers"]
 
 
-def answer_key(request: HttpRequest, name: str, *, daily: bool = False) -> str | None:
-    """The cache key of this request's answer, or None when it must not be cached (staff, anonymous)."""
-    from lessons.services import course_versions
-
+def answer_key(request: HttpRequest, name: str, *, daily: bool = False) -> tuple[str, tuple[int, int]] | None:
+    """This request's answer's cache key and the course versions in it; None when it is not cached (staff)."""
     user = request.user
     if not user.is_authenticated or user.is_staff:
         return None
-    structure, content = course_versions()
+    structure, content = versions = course_versions()
     parts = [str(user.state_version), str(structure), str(content), get_language() or "",
              request.get_host(), request.get_full_path()]
     if daily:
         parts.append(timezone.localdate().isoformat())
     digest = hashlib.blake2b("\n".join(parts).encode(), digest_size=16).hexdigest()
-    return f"{name}:{user.pk}:{digest}"
+    return f"{name}:{user.pk}:{digest}", versions
+
+
+def _built(keyed: tuple[str, tuple[int, int]] | None, build: Callable[[], Any]) -> Any:
+    """Run `build` with the versions its key was made of, so its lesson lookup reads them no second time."""
+    if keyed is None:
+        return build()
+    with versions_kept(keyed[1]):
+        return build()
 
 
 def json_answer(request, name: str, build: Callable[[], Any], *, conditional: bool = False,
@@ -79,11 +87,12 @@ def json_answer(request, name: str, build: Callable[[], Any], *, conditional: bo
     an If-None-Match that matches it answers 304 without a body. `daily` adds the
     date to the key, for answers that compare dates with today.
     """
-    key = answer_key(request, name, daily=daily)
+    keyed = answer_key(request, name, daily=daily)
+    key = keyed[0] if keyed else None
     entry = _cache().get(key) if key else None
     if entry is None:
         STATS[f"{name}:miss"] += 1
-        body = _JSON.render(build())
+        body = _JSON.render(_built(keyed, build))
         entry = (body, etag_of(body) if conditional else "")
         if key:
             _cache().set(key, entry, settings.ANSWER_CACHE_SECONDS)
@@ -106,11 +115,12 @@ def page_answer(request: HttpRequest, name: str, build: Callable[[], HttpRespons
     `build` must render `{% csrf_token %}` as `CSRF_PLACEHOLDER` (put `csrf_token`
     in the template context); the request's own token replaces it here.
     """
-    key = answer_key(request, name, daily=daily) if not len(get_messages(request)) else None
+    keyed = answer_key(request, name, daily=daily) if not len(get_messages(request)) else None
+    key = keyed[0] if keyed else None
     entry = _cache().get(key) if key else None
     if entry is None:
         STATS[f"{name}:miss"] += 1
-        response = build()
+        response = _built(keyed, build)
         if response.status_code != 200 or response.streaming:
             return response
         entry = (response.content, response["Content-Type"])

@@ -4,6 +4,7 @@ Every function here runs a fixed number of queries, however many tracks,
 lessons or sections there are.
 """
 
+import re
 from dataclasses import dataclass, field
 
 from django.core.cache import cache
@@ -201,14 +202,42 @@ def track_outline(*, user: User, track: Track) -> TrackOutline:
 
 
 def lesson_get(*, user: User, slug: str) -> Lesson:
-    """The lesson the student may read, or 404 (unknown or draft) / TrackLocked."""
-    try:
-        lesson = Lesson.objects.visible_to(user).select_related("module__track").get(slug=slug)
-    except Lesson.DoesNotExist:
-        raise Http404("No such lesson.") from None
+    """The lesson the student may read, or 404 (unknown or draft) / TrackLocked.
+
+    What students may see (published lessons, with module and track) is cached
+    per course version (structure and content, `lessons.services.course_versions`):
+    every write and every API read of a lesson starts here. Staff, who also see
+    drafts, always read the database.
+    """
+    lesson = _published_lesson(slug) if not user.is_staff else _staff_lesson(user, slug)
+    if lesson is None:
+        raise Http404("No such lesson.")
     if not track_is_open(user=user, track=lesson.module.track):
         raise TrackLocked(lesson.module.track)
     return lesson
+
+
+def _staff_lesson(user: User, slug: str) -> Lesson | None:
+    return Lesson.objects.visible_to(user).select_related("module__track").filter(slug=slug).first()
+
+
+_NO_LESSON = "none"  # cached too: an unknown slug asked for again costs no query either
+_SLUG = re.compile(r"[-a-zA-Z0-9_]{1,120}")
+
+
+def _published_lesson(slug: str) -> Lesson | None:
+    from .services import course_versions
+
+    key = None
+    if _SLUG.fullmatch(slug):
+        structure, content = course_versions()
+        key = f"lessons:published:{structure}.{content}:{slug}"
+    found = cache.get(key) if key else None
+    if found is None:
+        found = Lesson.objects.published().select_related("module__track").filter(slug=slug).first() or _NO_LESSON
+        if key:
+            cache.set(key, found, CONTENT_CACHE_SECONDS)
+    return None if isinstance(found, str) else found
 
 
 def next_lesson_for(*, user: User, lesson: Lesson) -> Lesson | None:

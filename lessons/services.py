@@ -2,6 +2,8 @@
 revisions."""
 
 from collections.abc import Iterable, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from datetime import UTC
 from pathlib import PurePath
@@ -235,12 +237,32 @@ def course_version() -> int:
     return version
 
 
+# A cached answer reads the versions for its key, then builds: while it builds, the
+# lesson lookup (`selectors.lesson_get`) uses the same numbers instead of reading them
+# again (`versions_kept`). Nothing is remembered beyond that block.
+_versions_kept: ContextVar[tuple[int, int] | None] = ContextVar("course_versions_kept", default=None)
+
+
+@contextmanager
+def versions_kept(versions: tuple[int, int]):
+    """Within the block, `course_versions()` answers `versions` without a query."""
+    token = _versions_kept.set(versions)
+    try:
+        yield versions
+    finally:
+        _versions_kept.reset(token)
+
+
 def course_versions() -> tuple[int, int]:
     """(structure version, content version): what a cached answer showing course content keys on.
 
     One query, written as plain SQL because it runs on every cached read; a
     scheduled publication that has come due is handled by `course_version()`.
     """
+    return _versions_kept.get() or _course_versions_read()
+
+
+def _course_versions_read() -> tuple[int, int]:
     table = connection.ops.quote_name(CourseVersion._meta.db_table)
     with connection.cursor() as cursor:
         cursor.execute(f"SELECT version, content, next_publication_at FROM {table} WHERE id = 1")  # noqa: S608
