@@ -57,13 +57,15 @@ def _cache():
     return caches["answers"]
 
 
-def answer_key(request: HttpRequest, name: str, *, daily: bool = False) -> tuple[str, tuple[int, int]] | None:
+def answer_key(request: HttpRequest, name: str, *, daily: bool = False) -> tuple[str, tuple[int, str]] | None:
     """This request's answer's cache key and the course versions in it; None when it is not cached (staff)."""
     user = request.user
     if not user.is_authenticated or user.is_staff:
         return None
     structure, content = versions = course_versions()
-    parts = [str(user.state_version), str(structure), str(content), get_language() or "",
+    # The user's joining moment with the id: a database rebuilt with the same ids never meets
+    # answers a shared cache still holds for the accounts before.
+    parts = [str(user.state_version), user.date_joined.isoformat(), str(structure), str(content), get_language() or "",
              request.get_host(), request.get_full_path()]
     if daily:
         parts.append(timezone.localdate().isoformat())
@@ -71,7 +73,7 @@ def answer_key(request: HttpRequest, name: str, *, daily: bool = False) -> tuple
     return f"{name}:{user.pk}:{digest}", versions
 
 
-def _built(keyed: tuple[str, tuple[int, int]] | None, build: Callable[[], Any]) -> Any:
+def _built(keyed: tuple[str, tuple[int, str]] | None, build: Callable[[], Any]) -> Any:
     """Run `build` with the versions its key was made of, so its lesson lookup reads them no second time."""
     if keyed is None:
         return build()

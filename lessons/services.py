@@ -5,7 +5,7 @@ from collections.abc import Iterable, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field
-from datetime import UTC
+from datetime import UTC, datetime
 from pathlib import PurePath
 from typing import Protocol
 
@@ -240,11 +240,11 @@ def course_version() -> int:
 # A cached answer reads the versions for its key, then builds: while it builds, the
 # lesson lookup (`selectors.lesson_get`) uses the same numbers instead of reading them
 # again (`versions_kept`). Nothing is remembered beyond that block.
-_versions_kept: ContextVar[tuple[int, int] | None] = ContextVar("course_versions_kept", default=None)
+_versions_kept: ContextVar[tuple[int, str] | None] = ContextVar("course_versions_kept", default=None)
 
 
 @contextmanager
-def versions_kept(versions: tuple[int, int]):
+def versions_kept(versions: tuple[int, str]):
     """Within the block, `course_versions()` answers `versions` without a query."""
     token = _versions_kept.set(versions)
     try:
@@ -253,7 +253,7 @@ def versions_kept(versions: tuple[int, int]):
         _versions_kept.reset(token)
 
 
-def course_versions() -> tuple[int, int]:
+def course_versions() -> tuple[int, str]:
     """(structure version, content version): what a cached answer showing course content keys on.
 
     One query, written as plain SQL because it runs on every cached read; a
@@ -262,22 +262,36 @@ def course_versions() -> tuple[int, int]:
     return _versions_kept.get() or _course_versions_read()
 
 
-def _course_versions_read() -> tuple[int, int]:
+def _moment(value) -> datetime | None:
+    """A datetime column read through a plain cursor (SQLite may hand back text), as an aware datetime."""
+    if isinstance(value, str):
+        value = parse_datetime(value)
+    if value is not None and value.tzinfo is None:
+        value = value.replace(tzinfo=UTC)
+    return value
+
+
+def _course_versions_read() -> tuple[int, str]:
     table = connection.ops.quote_name(CourseVersion._meta.db_table)
+    sql = f"SELECT version, content, next_publication_at, changed_at FROM {table} WHERE id = 1"  # noqa: S608
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT version, content, next_publication_at FROM {table} WHERE id = 1")  # noqa: S608
+        cursor.execute(sql)
         row = cursor.fetchone()
     if row is None:
-        return 1, 1
-    structure, content, due = row
-    if due is not None:
-        if isinstance(due, str):  # SQLite hands back text
-            due = parse_datetime(due)
-        if due is not None and due.tzinfo is None:
-            due = due.replace(tzinfo=UTC)
-        if due is not None and due <= timezone.now():
-            structure = course_version()
-    return structure, content
+        # A database with no change recorded yet (new, or emptied): the row is made now, so its
+        # moment tells this database's numbers from another's that a shared cache may still hold.
+        CourseVersion.objects.get_or_create(pk=1)
+        with connection.cursor() as cursor:
+            cursor.execute(sql)
+            row = cursor.fetchone()
+    structure, content, due, changed = row
+    due = _moment(due)
+    if due is not None and due <= timezone.now():
+        structure = course_version()
+    # The content number with the row's last change: a database restored or rebuilt (its
+    # numbers starting again) never meets answers cached from the one before.
+    changed = _moment(changed)
+    return structure, f"{content}.{int(changed.timestamp() * 1_000_000) if changed else 0}"
 
 
 def course_cache_seconds(default: int) -> int:
