@@ -10,9 +10,9 @@ from dataclasses import asdict
 
 import pytest
 from django.conf import settings
-from django.contrib.sessions.models import Session
 from playwright.sync_api import BrowserContext, Page, expect
 
+from accounts.models import Session
 from assessments.depth import word_stats
 from assessments.models import Draft, Reflection, TurnStep
 from tests.browser.conftest import Problems
@@ -44,9 +44,7 @@ def end_session(context: BrowserContext, student, how: str) -> None:
     if how == "cookie":
         context.clear_cookies(name=settings.SESSION_COOKIE_NAME)
     else:
-        for session in Session.objects.all():
-            if session.get_decoded().get("_auth_user_id") == str(student.pk):
-                session.delete()
+        Session.objects.filter(user=student).delete()
 
 
 # --- (a) A save sent after the session ended ------------------------------------------
