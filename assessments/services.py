@@ -356,7 +356,6 @@ def _reflection_text(step: TurnStep, text: object) -> str:
     return cleaned
 
 
-@transaction.atomic
 def reflection_save(
     *, user: User, step: TurnStep, text: object, client_id: UUID | None = None, taken_at: datetime | None = None,
 ) -> ReflectionResult:
@@ -392,6 +391,16 @@ def reflection_save(
     if errors:
         raise ValidationError(errors)
     stats = depth.word_stats(text)
+    # Judged before the write transaction, which then holds SQLite's one write lock
+    # (or PostgreSQL's row locks) only for the writes.
+    verdict = _verdict(user=user, step=step, text=text)
+    with transaction.atomic():
+        return _reflection_write(user=user, step=step, text=text, stats=stats, verdict=verdict,
+                                 client_id=client_id, taken=taken)
+
+
+def _reflection_write(*, user: User, step: TurnStep, text: str, stats, verdict: depth.Verdict,
+                      client_id: UUID | None, taken: datetime) -> ReflectionResult:
     attempt = attempt_current(user=user, turn=step.turn)
     # The revision the student wrote under: a later edit of the step never changes what this answered.
     revision_id = lesson_revision_id(lesson_id=step.turn.lesson_id)
@@ -427,21 +436,37 @@ def reflection_save(
         profile_update(user=user, definition_of_success=text)
     Draft.objects.filter(user=user, target=draft_target(step=step)).delete()
 
-    return _reflection_result(user=user, step=step, reflection=reflection, pay=True)
+    return _reflection_result(user=user, step=step, reflection=reflection, pay=True, verdict=verdict)
+
+
+def _verdict(*, user: User, step: TurnStep, text: str, exclude_pk: int | None = None) -> depth.Verdict:
+    """`text` against the depth rule; copies are looked for in the student's other reflections.
+
+    "Other" is every reflection but the one this text is for: `exclude_pk`, or
+    before a save, the step's reflection in the latest attempt.
+    """
+    others: list[str] = []
+    if step.points:
+        rows = Reflection.objects.filter(user=user)
+        if exclude_pk is not None:
+            rows = rows.exclude(pk=exclude_pk)
+        else:
+            latest = TurnAttempt.objects.filter(user=user, turn_id=step.turn_id).order_by("-number").values("pk")[:1]
+            rows = rows.exclude(step=step, attempt_id__in=latest)
+        others = list(rows.values_list("text", flat=True))
+    return depth.judge(text, min_words=step.min_words, instructions=step.body_md, others=others)
 
 
 def _reflection_result(
-    *, user: User, step: TurnStep, reflection: Reflection, pay: bool = False, replayed: bool = False
+    *, user: User, step: TurnStep, reflection: Reflection, pay: bool = False, replayed: bool = False,
+    verdict: depth.Verdict | None = None,
 ) -> ReflectionResult:
     """How the reflection's text measures against the depth rule; with `pay`, its points paid once."""
-    text = reflection.text
     already_paid = bool(step.points) and PointsEntry.objects.filter(
         user=user, source_key=step.points_source_key
     ).exists()
-    others = Reflection.objects.filter(user=user).exclude(pk=reflection.pk).values_list("text", flat=True)
-    verdict = depth.judge(
-        text, min_words=step.min_words, instructions=step.body_md, others=list(others) if step.points else []
-    )
+    if verdict is None:
+        verdict = _verdict(user=user, step=step, text=reflection.text, exclude_pk=reflection.pk)
     result = ReflectionResult(reflection=reflection, verdict=verdict, already_paid=already_paid, replayed=replayed)
     if pay and step.points and verdict.pays and not already_paid:
         entry = points_award(

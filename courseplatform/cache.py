@@ -36,6 +36,7 @@ import threading
 import time
 from typing import Any
 
+from diskcache import DjangoCache
 from django.core.cache.backends.base import DEFAULT_TIMEOUT
 from django.core.cache.backends.redis import RedisCache, RedisCacheClient
 from redis.exceptions import ConnectionError as RedisConnectionError
@@ -173,3 +174,16 @@ class ResilientRedisCache(RedisCache):
 
     def clear(self):
         return self._call("clear", False, lambda: super(ResilientRedisCache, self).clear())
+
+
+class SharedDiskCache(DjangoCache):
+    """diskcache's Django backend, keeping its SQLite connections from one request to the next.
+
+    Django closes every cache at the end of each request; diskcache's close()
+    drops its connections, and reopening them (with their PRAGMAs) cost more
+    than the read itself. The connections are per process and thread, and
+    diskcache opens new ones in a forked child, so keeping them is safe.
+    """
+
+    def close(self, **kwargs) -> None:
+        pass

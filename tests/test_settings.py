@@ -98,7 +98,7 @@ def test_without_database_url_the_database_is_sqlite():
     env = clean_env(DJANGO_SETTINGS_MODULE=TEST)
     env.pop("DATABASE_URL", None)
 
-    assert setting("settings.DATABASES['default']['ENGINE']", env) == "django.db.backends.sqlite3"
+    assert setting("settings.DATABASES['default']['ENGINE']", env) == "courseplatform.db.sqlite"
     assert setting("settings.DATABASES['default']['OPTIONS']['timeout']", env) == "20"
 
 

@@ -143,7 +143,8 @@ if DATABASE_URL:
 else:
     DATABASES = {
         "default": {
-            "ENGINE": "django.db.backends.sqlite3",
+            # Django's SQLite backend, with write transactions queued on a file lock (courseplatform.db.sqlite).
+            "ENGINE": "courseplatform.db.sqlite",
             "NAME": SQLITE_PATH,
             # Keep each worker's connection (as for PostgreSQL): reopening it per
             # request re-runs the PRAGMAs below every time.
@@ -203,14 +204,21 @@ else:
             "LOCATION": "softsynced-rate",
             "OPTIONS": {"MAX_ENTRIES": 50000},
         },
-        # Students' cached read answers (courseplatform.answers): a few kB to a few
-        # tens of kB each, so a few thousand per process.
+        # Students' cached read answers (courseplatform.answers), one per student and
+        # page: shared by every worker of the server, or a student's next request would
+        # seldom reach the worker that cached their answer (and each worker would hold
+        # its own copy of them all). diskcache keeps them in SQLite files on local disk:
+        # a read costs tens of microseconds, any process sees any other's writes, and
+        # the size is bounded (oldest stored go first).
         "answers": {
-            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-            "LOCATION": "softsynced-answers",
-            "OPTIONS": {"MAX_ENTRIES": int(os.environ.get("ANSWER_CACHE_MAX_ENTRIES", "4000"))},
+            "BACKEND": "courseplatform.cache.SharedDiskCache",
+            "LOCATION": os.environ.get("ANSWER_CACHE_DIR", str(BASE_DIR / ".cache" / "answers")),
+            "SHARDS": 8,
+            "DATABASE_TIMEOUT": 0.05,  # seconds; a cache that is busy longer answers a miss
+            "OPTIONS": {"size_limit": int(os.environ.get("ANSWER_CACHE_MAX_BYTES", str(256 * 2**20)))},
         },
     }
+
 # How long a student's cached read answer lives at most (courseplatform.answers).
 ANSWER_CACHE_SECONDS = int(os.environ.get("ANSWER_CACHE_SECONDS", "300"))
 

@@ -25,3 +25,15 @@ REST_FRAMEWORK = {
     "DEFAULT_THROTTLE_RATES": {"api_read": "100000/minute", "api_write": "100000/minute"},
 }
 API_IDEMPOTENCY = {**API_IDEMPOTENCY, "WAIT_SECONDS": 2.0, "POLL_SECONDS": 0.05}
+
+# --- Caches -------------------------------------------------------------------------
+# Students' cached answers on disk (without Redis): a folder of this test process's own.
+if CACHES["answers"]["BACKEND"] == "courseplatform.cache.SharedDiskCache":  # noqa: F405
+    import tempfile
+
+    CACHES["answers"] = {**CACHES["answers"], "LOCATION": tempfile.mkdtemp(prefix="softsynced-answers-")}  # noqa: F405
+
+# --- Database -----------------------------------------------------------------------
+# Our SQLite backend keeps Django's test database in memory, as Django's own does.
+if DATABASES["default"]["ENGINE"] == "courseplatform.db.sqlite":  # noqa: F405
+    DATABASES["default"]["TEST"] = {"NAME": ":memory:"}  # noqa: F405
