@@ -16,6 +16,7 @@ import pytest
 from django.core.cache import caches
 
 from assessments import services
+from tests.api import openapi_check
 from tests.api.conftest import add_lesson3, ratings, words
 from tests.factories import LessonFactory, ModuleFactory, TrackFactory
 
@@ -42,6 +43,8 @@ PINNED = {
 @pytest.fixture
 def count(django_assert_max_num_queries):
     """count(endpoint, request) → the number of queries, failing above the pinned number."""
+
+    openapi_check.spec()  # built once per process, outside any count (its generation runs views' get_queryset)
 
     def run(endpoint: str, request) -> int:
         if endpoint.endswith("(warm)"):
