@@ -99,6 +99,9 @@ def session_user(request) -> Any:
     except KeyError:
         return AnonymousUser()
     user = getattr(session, "loaded_user", None)
+    if user is None and user_id is not None and hasattr(session, "loaded_user"):
+        # The session came from the cache (cached_db): its user in one plain query.
+        user = _user_by_id(user_id)
     if (user is None or user.pk != user_id or backend_path not in settings.AUTHENTICATION_BACKENDS
             or not load_backend(backend_path).user_can_authenticate(user)):
         return auth.get_user(request)
@@ -106,3 +109,10 @@ def session_user(request) -> Any:
     if not session_hash or not constant_time_compare(session_hash, user.get_session_auth_hash()):
         return auth.get_user(request)  # Django's rules: a rotated secret, or the end of this session
     return user
+
+
+def _user_by_id(user_id: int):
+    from accounts.models import User
+
+    table = connections[router.db_for_read(User)].ops.quote_name(User._meta.db_table)
+    return next(iter(User.objects.raw(f"SELECT * FROM {table} WHERE id = %s", [user_id])), None)  # noqa: S608
