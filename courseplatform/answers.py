@@ -14,8 +14,9 @@ write moves one of them in its own transaction, so an answer is never served
 after what it shows has changed, and no write has to find and delete cached
 answers. The versions are read before the answer is built: an answer built
 while a write commits is stored under the old numbers, where no later request
-looks. Entries live in the `answers` cache, bounded in entries (without Redis)
-and in time (`ANSWER_CACHE_SECONDS`).
+looks. Entries live in the `answers` cache (Redis, or without it diskcache's
+files on local disk, shared by the server's workers and bounded in bytes) for at
+most `ANSWER_CACHE_SECONDS`.
 
 Staff are never served from here: they see drafts and previews. Only 200
 answers are kept; errors are built every time.
