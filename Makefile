@@ -4,6 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PIP := $(VENV)/bin/pip
 STAMP := $(VENV)/.installed
+PORT ?= 8000
 
 .PHONY: run test test-fast test-browser install migrate demo lint bench screenshots clean
 
@@ -22,7 +23,7 @@ demo: migrate
 
 run: demo
 	$(PY) manage.py collectstatic --noinput --verbosity 0
-	$(PY) manage.py runserver 127.0.0.1:8000
+	$(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 test: install
 	$(PY) -m pytest
