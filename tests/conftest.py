@@ -27,6 +27,20 @@ def _media_in_tmp(settings, tmp_path):
 
 
 @pytest.fixture
+def private_redis():
+    """A redis-server of the test's own on a free port, stopped after; skipped, saying why, when there is none."""
+    from tests.servers import RedisServer
+
+    server = RedisServer()
+    if server.binary is None:
+        pytest.skip("needs redis-server (apt-get install redis-server)")
+    if not server.start():
+        pytest.skip("redis-server did not start")
+    yield server
+    server.stop()
+
+
+@pytest.fixture
 def student(db):
     return UserFactory(email="learner@example.com", display_name="Learner")
 

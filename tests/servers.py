@@ -209,3 +209,11 @@ class AppServer:
         response = self.request("POST", LOGIN, {"email": email, "password": password})
         assert response.status == 200, response.text
         return response.body["meta"]["session_token"]
+
+
+def resilient_cache(server: RedisServer, prefix: str):
+    """Our Redis cache backend on a private `server`, with short timeouts (a stopped server answers fast)."""
+    from courseplatform.cache import ResilientRedisCache
+
+    return ResilientRedisCache(server.url, {"KEY_PREFIX": prefix, "OPTIONS": {"socket_timeout": 0.5,
+                                                                             "socket_connect_timeout": 0.5}})

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Iterator
 
 import pytest
 import redis as redis_py
@@ -15,23 +14,16 @@ from redis.exceptions import ConnectionError as RedisConnectionError
 
 from courseplatform import cache as resilient
 from courseplatform.cache import ResilientRedisCache
-from tests.servers import RedisServer
+from tests.servers import RedisServer, resilient_cache
 
 
 @pytest.fixture
-def redis() -> Iterator[RedisServer]:
-    server = RedisServer()
-    if server.binary is None:
-        pytest.skip("needs redis-server (apt-get install redis-server)")
-    if not server.start():
-        pytest.skip("redis-server did not start")
-    yield server
-    server.stop()
+def redis(private_redis):
+    return private_redis
 
 
 def a_cache(server: RedisServer) -> ResilientRedisCache:
-    return ResilientRedisCache(server.url, {"KEY_PREFIX": "t", "OPTIONS": {"socket_timeout": 0.5,
-                                                                          "socket_connect_timeout": 0.5}})
+    return resilient_cache(server, "t")
 
 
 @pytest.fixture(autouse=True)
