@@ -36,6 +36,10 @@ class UserManager(BaseUserManager["User"]):
         return self._create_user(email, password, **extra_fields)
 
 
+# The account's own fields are shown by every lesson's answers: a save moves both versions.
+VERSIONS = ("state_version", "shared_version")
+
+
 class User(AbstractUser):
     """A person who signs in with an e-mail address.
 
@@ -43,10 +47,11 @@ class User(AbstractUser):
     (assessments.PointsEntry); it is only changed in the same transaction that
     appends a ledger row.
 
-    `state_version` moves whenever anything of the student's own changes
-    (`accounts.state`), in the same transaction as the change; cached read
-    answers key on it. An ordinary `save()` never writes it, so a user object
-    loaded before a change cannot put an older number back.
+    `state_version` moves whenever anything of the student's own changes, and
+    `shared_version` whenever something changes that more than one lesson's
+    answers show (`accounts.state`), in the same transaction as the change;
+    cached read answers key on them. An ordinary `save()` never writes them, so
+    a user object loaded before a change cannot put an older number back.
     """
 
     username = None
@@ -71,6 +76,7 @@ class User(AbstractUser):
     )
     depth_points = models.PositiveIntegerField(_("Depth points"), default=0, editable=False)
     state_version = models.PositiveBigIntegerField(default=0, editable=False)
+    shared_version = models.PositiveBigIntegerField(default=0, editable=False)
 
     USERNAME_FIELD = "email"
     EMAIL_FIELD = "email"
@@ -99,13 +105,15 @@ class User(AbstractUser):
             return  # nothing to write: Django's own save() would write nothing either
         if fields is None:
             fields = [f.name for f in self._meta.concrete_fields if not f.primary_key]
-        kwargs["update_fields"] = {*fields, "state_version"}
-        self.state_version = models.F("state_version") + 1
+        kwargs["update_fields"] = {*fields, *VERSIONS}
+        for name in VERSIONS:
+            setattr(self, name, models.F(name) + 1)
         try:
             super().save(*args, **kwargs)
         finally:
-            # Read again from the database if anything asks for it.
-            self.__dict__.pop("state_version", None)
+            # Read again from the database if anything asks for them.
+            for name in VERSIONS:
+                self.__dict__.pop(name, None)
 
     @property
     def name(self) -> str:
@@ -116,6 +124,28 @@ class User(AbstractUser):
 
     def get_short_name(self) -> str:
         return self.name
+
+
+class LessonVersion(models.Model):
+    """A student's version of what only one lesson's answers show (`accounts.state`).
+
+    Their rating, reflections and drafts in a lesson's Your Turn appear in that
+    lesson's detail and Guide and nowhere else among the cached answers, so a
+    change to them moves this row (and `User.state_version`) but leaves the
+    student's other lessons' answers cached.
+    """
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="+")
+    lesson = models.ForeignKey("lessons.Lesson", on_delete=models.CASCADE, related_name="+")
+    version = models.PositiveBigIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "lesson"], name="accounts_lessonversion_user_lesson_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id}:{self.lesson_id}:{self.version}"
 
 
 class Session(AbstractBaseSession):

@@ -27,6 +27,8 @@ class AssessmentsConfig(AppConfig):
 
         from . import models
 
-        for model in (models.TurnAttempt, models.SkillSnapshot, models.PromptAnswer, models.Reflection,
-                      models.Draft, models.TurnCompletion, models.PointsEntry):
+        # A Turn's attempts, ratings, reflections and drafts show in their lesson's answers only.
+        for model in (models.TurnAttempt, models.SkillSnapshot, models.Reflection, models.Draft):
+            state.track(model, lesson_local=True)
+        for model in (models.PromptAnswer, models.TurnCompletion, models.PointsEntry):
             state.track(model)

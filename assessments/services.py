@@ -18,6 +18,7 @@ from django.db.models import F, Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts import state
 from accounts.models import User
 from accounts.services import DEFINITION_OF_SUCCESS_MAX_LENGTH, profile_update
 from courseplatform.text import text_problem
@@ -261,6 +262,14 @@ def snapshot_record(
     if errors:
         raise ValidationError(errors)
 
+    # The rating, and the attempt it may start, show in this lesson's answers only (accounts.state).
+    with state.lesson_scope(turn.lesson_id):
+        return _snapshot_write(user=user, turn=turn, framework=framework, categories=categories, ratings=ratings,
+                               client_id=client_id, taken=taken)
+
+
+def _snapshot_write(*, user: User, turn: Turn, framework, categories, ratings: Mapping[str, object],
+                    client_id: UUID | None, taken: datetime) -> SkillSnapshot:
     attempt = attempt_current(user=user, turn=turn)
     if attempt.snapshots.exists():
         attempt = _attempt_start(user=user, turn=turn, number=attempt.number + 1)
@@ -394,7 +403,9 @@ def reflection_save(
     # Judged before the write transaction, which then holds SQLite's one write lock
     # (or PostgreSQL's row locks) only for the writes.
     verdict = _verdict(user=user, step=step, text=text)
-    with transaction.atomic():
+    # Its versions and drafts show in this lesson's answers only (accounts.state); the points it may
+    # pay and a success step's profile text show elsewhere, and move the shared version themselves.
+    with transaction.atomic(), state.lesson_scope(step.turn.lesson_id):
         return _reflection_write(user=user, step=step, text=text, stats=stats, verdict=verdict,
                                  client_id=client_id, taken=taken)
 
@@ -588,15 +599,22 @@ def draft_save(
             raise ValidationError(errors)
         data = {"answers": kept}
     target = draft_target(step=step, section=section)
-    draft, _created = Draft.objects.update_or_create(
-        user=user, target=target, defaults={"data": data, "updated_at": timezone.now()}
-    )
+    with state.lesson_scope(_draft_lesson_id(step=step, section=section)):
+        draft, _created = Draft.objects.update_or_create(
+            user=user, target=target, defaults={"data": data, "updated_at": timezone.now()}
+        )
     return draft
+
+
+def _draft_lesson_id(*, step: TurnStep | None, section: Section | None) -> int:
+    """The lesson whose answers show the draft: a step's Turn's, or a warm-up section's own."""
+    return step.turn.lesson_id if step is not None else section.lesson_id
 
 
 @transaction.atomic
 def draft_discard(*, user: User, step: TurnStep | None = None, section: Section | None = None) -> None:
-    Draft.objects.filter(user=user, target=draft_target(step=step, section=section)).delete()
+    with state.lesson_scope(_draft_lesson_id(step=step, section=section)):
+        Draft.objects.filter(user=user, target=draft_target(step=step, section=section)).delete()
 
 
 # --- Authoring ---------------------------------------------------------------------

@@ -6,8 +6,12 @@ state. Its cache key holds the numbers that move when either changes:
 
 - the course structure's and the course content's versions
   (`lessons.services.course_versions`, one small query);
-- the student's state version (`accounts.state`), on the user row the
-  request has already loaded;
+- the student's versions (`accounts.state`): the state version, for an
+  answer that shows everything of theirs (the dashboards); the shared version,
+  for one that shows nothing lesson-local (outlines, tracks, Depth points); the
+  shared version and the lesson's own version, for a lesson's detail and Guide.
+  The first two are on the user row the request has already loaded; a lesson's
+  costs one small query;
 
 with what the request asks (path and query string, host, language). Every
 write moves one of them in its own transaction, so an answer is never served
@@ -39,12 +43,15 @@ from typing import Any
 from django.conf import settings
 from django.contrib.messages import get_messages
 from django.core.cache import caches
+from django.db import connections, router
 from django.http import HttpRequest, HttpResponse
 from django.middleware.csrf import get_token
 from django.utils import timezone
 from django.utils.translation import get_language
 from rest_framework.renderers import JSONRenderer
 
+from accounts.models import LessonVersion
+from lessons.models import Lesson
 from lessons.services import course_versions, versions_kept
 
 from .api.etags import ETAG_HEADER, etag_of, matches
@@ -58,20 +65,51 @@ def _cache():
     return caches["answers"]
 
 
-def answer_key(request: HttpRequest, name: str, *, daily: bool = False) -> tuple[str, tuple[int, str]] | None:
-    """This request's answer's cache key and the course versions in it; None when it is not cached (staff)."""
+# What an answer shows of the student, so which of their versions its key holds (see above).
+EVERYTHING = "everything"
+SHARED = "shared"
+
+
+def answer_key(request: HttpRequest, name: str, *, daily: bool = False, shows: str = EVERYTHING,
+               lesson_slug: str | None = None) -> tuple[str, tuple[int, str]] | None:
+    """This request's answer's cache key and the course versions in it; None when it is not cached (staff).
+
+    `shows` is EVERYTHING or SHARED; with `lesson_slug`, the answer shows the shared
+    state and that lesson's own.
+    """
     user = request.user
     if not user.is_authenticated or user.is_staff:
         return None
     structure, content = versions = course_versions()
+    # Each kind of number has its own tag, so no key made of one can equal a key made of another.
+    if lesson_slug is not None:
+        mine = f"lesson:{user.shared_version}.{lesson_version(user.pk, lesson_slug)}"
+    elif shows == SHARED:
+        mine = f"shared:{user.shared_version}"
+    else:
+        mine = f"state:{user.state_version}"
     # The user's joining moment with the id: a database rebuilt with the same ids never meets
     # answers a shared cache still holds for the accounts before.
-    parts = [str(user.state_version), user.date_joined.isoformat(), str(structure), str(content), get_language() or "",
+    parts = [mine, user.date_joined.isoformat(), str(structure), str(content), get_language() or "",
              request.get_host(), request.get_full_path()]
     if daily:
         parts.append(timezone.localdate().isoformat())
     digest = hashlib.blake2b("\n".join(parts).encode(), digest_size=16).hexdigest()
     return f"{name}:{user.pk}:{digest}", versions
+
+
+def lesson_version(user_id: int, slug: str) -> int:
+    """The student's version of the lesson's own state (0 before its first change; plain SQL, one query)."""
+    connection = connections[router.db_for_read(LessonVersion)]
+    quote = connection.ops.quote_name
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT v.version FROM {quote(LessonVersion._meta.db_table)} v "  # noqa: S608
+            f"JOIN {quote(Lesson._meta.db_table)} l ON l.id = v.lesson_id WHERE v.user_id = %s AND l.slug = %s",
+            [user_id, slug],
+        )
+        row = cursor.fetchone()
+    return row[0] if row else 0
 
 
 def _built(keyed: tuple[str, tuple[int, str]] | None, build: Callable[[], Any]) -> Any:
@@ -83,14 +121,15 @@ def _built(keyed: tuple[str, tuple[int, str]] | None, build: Callable[[], Any]) 
 
 
 def json_answer(request, name: str, build: Callable[[], Any], *, conditional: bool = False,
-                daily: bool = False) -> HttpResponse:
+                daily: bool = False, shows: str = EVERYTHING, lesson_slug: str | None = None) -> HttpResponse:
     """The JSON answer `build()` returns, from the cache when nothing it shows has changed.
 
     With `conditional`, the answer carries a strong ETag (a hash of the body) and
     an If-None-Match that matches it answers 304 without a body. `daily` adds the
-    date to the key, for answers that compare dates with today.
+    date to the key, for answers that compare dates with today. `shows` and
+    `lesson_slug` say what of the student's the answer shows (`answer_key`).
     """
-    keyed = answer_key(request, name, daily=daily)
+    keyed = answer_key(request, name, daily=daily, shows=shows, lesson_slug=lesson_slug)
     key = keyed[0] if keyed else None
     entry = _cache().get(key) if key else None
     if entry is None:
@@ -112,13 +151,14 @@ def json_answer(request, name: str, build: Callable[[], Any], *, conditional: bo
 
 
 def page_answer(request: HttpRequest, name: str, build: Callable[[], HttpResponse], *,
-                daily: bool = False) -> HttpResponse:
+                daily: bool = False, lesson_slug: str | None = None) -> HttpResponse:
     """An HTML page from the cache when nothing it shows has changed; `build` renders it.
 
     `build` must render `{% csrf_token %}` as `CSRF_PLACEHOLDER` (put `csrf_token`
     in the template context); the request's own token replaces it here.
     """
-    keyed = answer_key(request, name, daily=daily) if not len(get_messages(request)) else None
+    keyed = (answer_key(request, name, daily=daily, lesson_slug=lesson_slug)
+             if not len(get_messages(request)) else None)
     key = keyed[0] if keyed else None
     entry = _cache().get(key) if key else None
     if entry is None:

@@ -144,7 +144,7 @@ class TrackListView(RateLimitHeadersMixin, generics.ListAPIView):
             page = self.paginate_queryset(self.get_queryset())
             return self.get_paginated_response(self.get_serializer(page, many=True).data).data
 
-        return answers.json_answer(request, "tracks", build, conditional=True)
+        return answers.json_answer(request, "tracks", build, conditional=True, shows=answers.SHARED)
 
     @extend_schema(
         operation_id="tracks_list", tags=["tracks"], summary="Every track, with lock state and my progress",
@@ -185,7 +185,7 @@ class TrackDetailView(RateLimitHeadersMixin, APIView):
             }
             return TrackOutlineSerializer(data).data
 
-        return answers.json_answer(request, "track_outline", build, conditional=True)
+        return answers.json_answer(request, "track_outline", build, conditional=True, shows=answers.SHARED)
 
 
 class LessonProgressView(RateLimitHeadersMixin, APIView):

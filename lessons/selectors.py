@@ -241,6 +241,21 @@ def _published_lesson(slug: str) -> Lesson | None:
 
 
 def next_lesson_for(*, user: User, lesson: Lesson) -> Lesson | None:
+    """The lesson after this one in its track, as the user may see it (cached per course version for students)."""
+    if user.is_staff:
+        return _next_lesson(user, lesson)
+    from .services import course_versions
+
+    structure, content = course_versions()
+    key = f"lessons:next:{structure}.{content}:{lesson.pk}"
+    found = cache.get(key)
+    if found is None:
+        found = _next_lesson(user, lesson) or _NO_LESSON
+        cache.set(key, found, CONTENT_CACHE_SECONDS)
+    return None if isinstance(found, str) else found
+
+
+def _next_lesson(user: User, lesson: Lesson) -> Lesson | None:
     module = lesson.module
     return (
         Lesson.objects.visible_to(user)

@@ -109,7 +109,7 @@ def lesson_detail(request: HttpRequest, slug: str) -> HttpResponse:
     def build(request: HttpRequest, lesson) -> HttpResponse:
         return guide_response(request, lesson, csrf_placeholder=True)
 
-    return answers.page_answer(request, "guide", lambda: build(request, slug))
+    return answers.page_answer(request, "guide", lambda: build(request, slug), lesson_slug=slug)
 
 
 @login_required

@@ -81,7 +81,7 @@ class LessonDetailView(RateLimitHeadersMixin, APIView):
             # returned as it is; the serializer stays the schema's (extend_schema above).
             return presenters.lesson_data(lesson=lesson, guide=guide, extras=extras, page=page, user=user)
 
-        return answers.json_answer(request, "lesson_detail", build, conditional=True)
+        return answers.json_answer(request, "lesson_detail", build, conditional=True, lesson_slug=slug)
 
 
 class PromptResponseView(RateLimitHeadersMixin, APIView):
@@ -376,7 +376,7 @@ class DepthPointsView(RateLimitHeadersMixin, APIView):
             }
             return s.DepthPointsSerializer(data).data
 
-        return answers.json_answer(request, "depth_points", build)
+        return answers.json_answer(request, "depth_points", build, shows=answers.SHARED)
 
 
 class DashboardView(RateLimitHeadersMixin, APIView):

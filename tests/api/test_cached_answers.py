@@ -215,6 +215,65 @@ def test_another_students_write_leaves_my_cached_answers_alone(me, course, other
     assert answers.STATS["guide:hit"] > before.get("guide:hit", 0)
 
 
+LESSON_LOCAL_WRITES = {
+    "rating (snapshot)": lambda me, course: me.api.post(
+        f"/api/v1/lessons/{course.lesson.slug}/your-turn/snapshots/", {"ratings": ratings()}, format="json"),
+    "reflection edit that pays nothing": lambda me, course: me.api.put(
+        f"/api/v1/lessons/{course.lesson.slug}/your-turn/reflections/2/", {"text": "Too short to pay"},
+        format="json"),
+    "reflection draft": lambda me, course: me.api.put(
+        f"/api/v1/lessons/{course.lesson.slug}/your-turn/reflections/2/draft/", {"text": "Not finished"},
+        format="json"),
+    "warm-up draft": lambda me, course: me.api.put(
+        f"/api/v1/lessons/{course.lesson.slug}/prompt-response/draft/", {"answers": [{"text": "Half"}]},
+        format="json"),
+    "rating through the web form": lambda me, course: me.web.post(
+        reverse("turn_snapshot", args=[course.lesson.slug]),
+        {f"rating-{key}": value for key, value in ratings().items()}),
+}
+
+
+@pytest.mark.parametrize("kind", list(LESSON_LOCAL_WRITES))
+def test_a_change_only_its_lesson_shows_leaves_every_other_answer_cached(me, course, monkeypatch, kind):
+    """Its lesson's detail and Guide (and the dashboards, which show everything) are built again; the
+    other lesson's Guide, the outlines, the tracks and Depth points still come from the cache, and
+    nothing is stale."""
+    read_all(me, course)
+    read_all(me, course)
+    before = answers.STATS.copy()
+
+    response = LESSON_LOCAL_WRITES[kind](me, course)
+    assert response.status_code in (200, 201, 302), response.content[:300]
+    read_all(me, course)
+    counts = answers.STATS - before
+
+    # This lesson's built again; the locked Extension lesson is a 403, never cached, so built every time.
+    assert counts["lesson_detail:miss"] == 2 and counts["lesson_detail:hit"] == 0
+    assert counts["guide:miss"] == 1 and counts["guide:hit"] == 1  # this lesson's Guide built, the next one's not
+    assert counts["track_outline:hit"] == 2 and counts["tracks:hit"] == 1 and counts["depth_points:hit"] == 1
+    assert not any(counts[f"{name}:miss"] for name in ("track_outline", "tracks", "depth_points")), dict(counts)
+    assert counts["dashboard:miss"] == 1 and counts["dashboard_page:miss"] == 1
+    cached = read_all(me, course)
+    fresh = built_from_scratch(me, course, monkeypatch)
+    assert cached == fresh
+
+
+@pytest.mark.parametrize("kind", ["warm-up answers", "reflection that pays", "progress: the Guide finished", "profile"])
+def test_a_change_other_lessons_show_rebuilds_them(me, course, kind):
+    """Warm-up answers are recalled in later lessons; points, progress and the profile show everywhere."""
+    read_all(me, course)
+    read_all(me, course)
+    before = answers.STATS.copy()
+
+    results = api_writes(course)[kind](me)
+    assert results.status_code < 300, results.content[:300]
+    read_all(me, course)
+    counts = answers.STATS - before
+
+    assert counts["guide:miss"] == 2 and counts["lesson_detail:miss"] == 2
+    assert counts["tracks:miss"] == 1 and counts["depth_points:miss"] == 1 and counts["track_outline:miss"] == 2
+
+
 # --- Author edits (through the content-change service, as the admin and the importers call it) -----
 
 def edit_lesson_title(course):
