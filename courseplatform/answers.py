@@ -11,7 +11,7 @@ state. Its cache key holds the numbers that move when either changes:
   for one that shows nothing lesson-local (outlines, tracks, Depth points); the
   shared version and the lesson's own version, for a lesson's detail and Guide.
   The first two are on the user row the request has already loaded; a lesson's
-  costs one small query;
+  is read in the course versions' query;
 
 with what the request asks (path and query string, host, language). Every
 write moves one of them in its own transaction, so an answer is never served
@@ -43,16 +43,13 @@ from typing import Any
 from django.conf import settings
 from django.contrib.messages import get_messages
 from django.core.cache import caches
-from django.db import connections, router
 from django.http import HttpRequest, HttpResponse
 from django.middleware.csrf import get_token
 from django.utils import timezone
 from django.utils.translation import get_language
 from rest_framework.renderers import JSONRenderer
 
-from accounts.models import LessonVersion
-from lessons.models import Lesson
-from lessons.services import course_versions, versions_kept
+from lessons.services import course_and_lesson_versions, course_versions, versions_kept
 
 from .api.etags import ETAG_HEADER, etag_of, matches
 
@@ -80,14 +77,15 @@ def answer_key(request: HttpRequest, name: str, *, daily: bool = False, shows: s
     user = request.user
     if not user.is_authenticated or user.is_staff:
         return None
-    structure, content = versions = course_versions()
     # Each kind of number has its own tag, so no key made of one can equal a key made of another.
     if lesson_slug is not None:
-        mine = f"lesson:{user.shared_version}.{lesson_version(user.pk, lesson_slug)}"
+        versions, own = course_and_lesson_versions(user_id=user.pk, slug=lesson_slug)
+        mine = f"lesson:{user.shared_version}.{own}"
     elif shows == SHARED:
-        mine = f"shared:{user.shared_version}"
+        versions, mine = course_versions(), f"shared:{user.shared_version}"
     else:
-        mine = f"state:{user.state_version}"
+        versions, mine = course_versions(), f"state:{user.state_version}"
+    structure, content = versions
     # The user's joining moment with the id: a database rebuilt with the same ids never meets
     # answers a shared cache still holds for the accounts before.
     parts = [mine, user.date_joined.isoformat(), str(structure), str(content), get_language() or "",
@@ -96,20 +94,6 @@ def answer_key(request: HttpRequest, name: str, *, daily: bool = False, shows: s
         parts.append(timezone.localdate().isoformat())
     digest = hashlib.blake2b("\n".join(parts).encode(), digest_size=16).hexdigest()
     return f"{name}:{user.pk}:{digest}", versions
-
-
-def lesson_version(user_id: int, slug: str) -> int:
-    """The student's version of the lesson's own state (0 before its first change; plain SQL, one query)."""
-    connection = connections[router.db_for_read(LessonVersion)]
-    quote = connection.ops.quote_name
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT v.version FROM {quote(LessonVersion._meta.db_table)} v "  # noqa: S608
-            f"JOIN {quote(Lesson._meta.db_table)} l ON l.id = v.lesson_id WHERE v.user_id = %s AND l.slug = %s",
-            [user_id, slug],
-        )
-        row = cursor.fetchone()
-    return row[0] if row else 0
 
 
 def _built(keyed: tuple[str, tuple[int, str]] | None, build: Callable[[], Any]) -> Any:

@@ -17,7 +17,7 @@ from django.utils.dateparse import parse_datetime
 from django.utils.text import slugify
 
 from accounts import state
-from accounts.models import User
+from accounts.models import LessonVersion, User
 
 from .content_files.diff import describe_changes
 from .content_files.document_import import MAX_DOCUMENT_BYTES, check_writable, docx_to_markdown, recognise
@@ -271,27 +271,45 @@ def _moment(value) -> datetime | None:
     return value
 
 
-def _course_versions_read() -> tuple[int, str]:
+def _course_versions_read(extra: str = "", params: Sequence[object] = ()) -> tuple[int, str] | tuple:
+    """The course versions; with `extra` (one more SQL column), (versions, that column's value)."""
     table = connection.ops.quote_name(CourseVersion._meta.db_table)
-    sql = f"SELECT version, content, next_publication_at, changed_at FROM {table} WHERE id = 1"  # noqa: S608
+    columns = "version, content, next_publication_at, changed_at" + (f", {extra}" if extra else "")
+    sql = f"SELECT {columns} FROM {table} WHERE id = 1"  # noqa: S608
     with connection.cursor() as cursor:
-        cursor.execute(sql)
+        cursor.execute(sql, params)
         row = cursor.fetchone()
     if row is None:
         # A database with no change recorded yet (new, or emptied): the row is made now, so its
         # moment tells this database's numbers from another's that a shared cache may still hold.
         CourseVersion.objects.get_or_create(pk=1)
         with connection.cursor() as cursor:
-            cursor.execute(sql)
+            cursor.execute(sql, params)
             row = cursor.fetchone()
-    structure, content, due, changed = row
+    structure, content, due, changed = row[:4]
     due = _moment(due)
     if due is not None and due <= timezone.now():
         structure = course_version()
     # The content number with the row's last change: a database restored or rebuilt (its
     # numbers starting again) never meets answers cached from the one before.
     changed = _moment(changed)
-    return structure, f"{content}.{int(changed.timestamp() * 1_000_000) if changed else 0}"
+    versions = structure, f"{content}.{int(changed.timestamp() * 1_000_000) if changed else 0}"
+    return (versions, row[4]) if extra else versions
+
+
+def course_and_lesson_versions(*, user_id: int, slug: str) -> tuple[tuple[int, str], int]:
+    """`course_versions()` and the student's version of lesson `slug` (0 before its first change), in one query.
+
+    What a lesson's cached answer keys on (`courseplatform.answers`); the lesson's
+    own version is `accounts.LessonVersion`, moved by `accounts.state`.
+    """
+    quote = connection.ops.quote_name
+    mine = (
+        f"(SELECT v.version FROM {quote(LessonVersion._meta.db_table)} v "
+        f"JOIN {quote(Lesson._meta.db_table)} l ON l.id = v.lesson_id WHERE v.user_id = %s AND l.slug = %s)"
+    )
+    versions, own = _course_versions_read(mine, [user_id, slug])
+    return versions, own or 0
 
 
 def course_cache_seconds(default: int) -> int:

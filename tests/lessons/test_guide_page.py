@@ -25,15 +25,15 @@ pytestmark = pytest.mark.django_db
 # the point is that they do not grow with the content.
 # Counted with the student's cached pages cleared (courseplatform.answers): what
 # building the page costs; a page served from that cache costs 2 (the session with
-# its user, the course versions), a Guide 3 (and the student's version of its lesson).
+# its user, the course versions).
 # Guide, first visit: the session with its user (one query), the course versions
-# and the student's version of the lesson (the cache key), lesson, progress created (select, insert, 2 savepoints each
+# with the student's version of the lesson (the cache key), lesson, progress created (select, insert, 2 savepoints each
 # side) moving the state version, sections, FAQs, cards, progress, next lesson, Turn.
-LESSON_PAGE_MAX_QUERIES = 17
+LESSON_PAGE_MAX_QUERIES = 16
 # The same with a warm-up prompt, its recall and a Your Turn: + prompt answers,
 # the prompt's framework (Turn), its categories, whether the Turn is complete,
 # and the student's unsaved warm-up draft.
-LESSON_3_SHAPE_MAX_QUERIES = 22
+LESSON_3_SHAPE_MAX_QUERIES = 21
 # Dashboard: the session with its user, the course versions, tracks, unlocks, done counts, resume point (+ its
 # track's unlocks when it is an Extension Course), unlock notices (2 savepoints),
 # latest snapshot.

@@ -401,7 +401,7 @@ def build_students(writer: RowWriter, shape: dict[str, int], *, content: dict[st
             is_staff=False, is_superuser=False, date_joined=joined, definition_of_success="",
             producer_path=["solo", "collaboration", "client", "audience"][n % 4], reminders_opt_in=False,
             feedback_email_opt_in=False,
-            depth_points=DONE_PER_STUDENT * 2 * REFLECTION_POINTS, state_version=0,
+            depth_points=DONE_PER_STUDENT * 2 * REFLECTION_POINTS, state_version=0, shared_version=0,
         )
         writer.add(EmailAddress, user_id=user_id, email=email_for(n), verified=True, primary=True)
         for index, lesson in enumerate(lessons[:READ_PER_STUDENT]):
