@@ -187,17 +187,20 @@ def snapshot_recorded(*, snapshot: SkillSnapshot, turn: Turn) -> SnapshotView:
     """A snapshot `services.snapshot_record` has just written, presented without reading it back.
 
     Its ratings are the rows just written; its attempt's reflections are read (one
-    query, none written yet on a new attempt; their versions only when there are some).
+    query, their versions only when there are some), except on an attempt the write
+    started, which has none yet.
     """
     snapshot.turn = turn
     ratings = [
         insights.Rating(slug=r.category_slug, name=r.category_name, value=r.value, cluster=r.cluster)
         for r in snapshot.recorded_ratings
     ]
-    reflections = list(
-        Reflection.objects.filter(attempt_id=snapshot.attempt_id).select_related("step")
-        .prefetch_related("versions").order_by("step__number", "id")
-    )
+    reflections = getattr(snapshot, "recorded_reflections", None)
+    if reflections is None:
+        reflections = list(
+            Reflection.objects.filter(attempt_id=snapshot.attempt_id).select_related("step")
+            .prefetch_related("versions").order_by("step__number", "id")
+        )
     return SnapshotView(snapshot=snapshot, ratings=ratings, reflections=reflections)
 
 

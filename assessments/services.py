@@ -14,7 +14,7 @@ from uuid import UUID
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import F, Max
+from django.db.models import Exists, F, Max, OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -206,12 +206,17 @@ def attempt_current(*, user: User, turn: Turn) -> TurnAttempt:
 
 
 def _attempt_start(*, user: User, turn: Turn, number: int) -> TurnAttempt:
-    """Insert attempt `number`; a concurrent request that inserted it first wins and is returned."""
+    """Insert attempt `number`; a concurrent request that inserted it first wins and is returned.
+
+    The attempt this call inserted says so (`started_here`): it has nothing in it yet.
+    """
     try:
         with transaction.atomic():
-            return TurnAttempt.objects.create(user=user, turn=turn, number=number)
+            attempt = TurnAttempt.objects.create(user=user, turn=turn, number=number)
     except IntegrityError:
         return TurnAttempt.objects.get(user=user, turn=turn, number=number)
+    attempt.started_here = True
+    return attempt
 
 
 @transaction.atomic
@@ -270,9 +275,16 @@ def snapshot_record(
 
 def _snapshot_write(*, user: User, turn: Turn, framework, categories, ratings: Mapping[str, object],
                     client_id: UUID | None, taken: datetime) -> SkillSnapshot:
-    attempt = attempt_current(user=user, turn=turn)
-    if attempt.snapshots.exists():
-        attempt = _attempt_start(user=user, turn=turn, number=attempt.number + 1)
+    # The latest attempt and whether it is rated already, in one query.
+    latest = (
+        TurnAttempt.objects.filter(user=user, turn=turn)
+        .annotate(rated=Exists(SkillSnapshot.objects.filter(attempt=OuterRef("pk"))))
+        .order_by("-number").first()
+    )
+    if latest is None or latest.rated:
+        attempt = _attempt_start(user=user, turn=turn, number=latest.number + 1 if latest else 1)
+    else:
+        attempt = latest
     fields = {"user": user, "framework": framework, "framework_name": framework.name, "turn": turn,
               "attempt": attempt, "created_at": taken, "client_id": client_id}
     if client_id is None:
@@ -296,8 +308,11 @@ def _snapshot_write(*, user: User, turn: Turn, framework, categories, ratings: M
         )
         for index, category in enumerate(categories)
     )
-    # What a caller presents next, without reading it back: the ratings as written, in order.
+    # What a caller presents next, without reading it back: the ratings as written, in order,
+    # and on an attempt this call started, its reflections (none yet).
     snapshot.recorded_ratings = rows
+    if getattr(attempt, "started_here", False):
+        snapshot.recorded_reflections = []
     return snapshot
 
 

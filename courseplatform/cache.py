@@ -1,17 +1,14 @@
 """The Redis cache, optional at run time: when Redis is down, every call is a miss.
 
-Redis holds what can be rebuilt: cached content, session copies (the sessions
-themselves are in the database, `cached_db`), and rate-limit counters. So an
-outage must cost speed, not answers. Django's RedisCache raises on a lost
-connection, and every cache user would answer 500 (the session middleware
-first: `cached_db` loads a session from the database, then `cache.set()`
-raised). `ResilientRedisCache` catches Redis connection errors and timeouts in
+Redis holds what can be rebuilt: cached content, students' cached answers and
+rate-limit counters (sessions are in the database only). So an outage must
+cost speed, not answers. Django's RedisCache raises on a lost connection, and
+every cache user would answer 500. `ResilientRedisCache` catches Redis connection errors and timeouts in
 one place, logs a warning (at most once per `WARN_EVERY` seconds per process),
 and behaves as an empty cache: reads miss, writes are dropped, `delete`
 reports nothing deleted, and `add` reports success (callers use it as a lock,
 which must not block everyone). Consequences, by design:
 
-- sessions are read from and written to the database only;
 - content caches miss and are rebuilt per request;
 - rate limits (DRF throttles, allauth's limits) read no history, so they
   allow the request: they fail open, with the warning in the log.

@@ -9,9 +9,8 @@ account active, the session's password hash still valid). Anything unusual (a
 session saved before the column existed, a mismatch) falls back to Django's own
 `get_user`, so the fast path can only ever agree with it.
 
-Two engines, as Django's: `accounts.sessions.db` (the database only) and
-`accounts.sessions.cached_db` (Redis in front of the database; there the session
-comes from the cache and the user costs the one query).
+The engine is `accounts.sessions.db`, with or without Redis: a cached copy of
+the session would still leave the user to read, so it would only add a round trip.
 """
 
 from __future__ import annotations
@@ -99,9 +98,6 @@ def session_user(request) -> Any:
     except KeyError:
         return AnonymousUser()
     user = getattr(session, "loaded_user", None)
-    if user is None and user_id is not None and hasattr(session, "loaded_user"):
-        # The session came from the cache (cached_db): its user in one plain query.
-        user = _user_by_id(user_id)
     if (user is None or user.pk != user_id or backend_path not in settings.AUTHENTICATION_BACKENDS
             or not load_backend(backend_path).user_can_authenticate(user)):
         return auth.get_user(request)
@@ -109,10 +105,3 @@ def session_user(request) -> Any:
     if not session_hash or not constant_time_compare(session_hash, user.get_session_auth_hash()):
         return auth.get_user(request)  # Django's rules: a rotated secret, or the end of this session
     return user
-
-
-def _user_by_id(user_id: int):
-    from accounts.models import User
-
-    table = connections[router.db_for_read(User)].ops.quote_name(User._meta.db_table)
-    return next(iter(User.objects.raw(f"SELECT * FROM {table} WHERE id = %s", [user_id])), None)  # noqa: S608

@@ -224,13 +224,12 @@ ANSWER_CACHE_SECONDS = int(os.environ.get("ANSWER_CACHE_SECONDS", "300"))
 
 # --- Sessions ---------------------------------------------------------------
 # A session (the web's cookie, the mobile app's X-Session-Token) is read on
-# every request. With Redis it is read from the cache and written to both
-# (cached_db), so every app server sees a login or a logout at once and most
-# requests skip one query. Without Redis the cache is per process, where a
-# logout on one worker would not reach another: sessions stay in the database.
-# Either way the session row carries its user's id, so the session and the user
-# are read in one query (accounts.sessions).
-SESSION_ENGINE = "accounts.sessions.cached_db" if REDIS_URL else "accounts.sessions.db"
+# every request, in the database only, with or without Redis: the session row
+# carries its user's id, so the session and the user come in one query
+# (accounts.sessions). A copy in Redis (Django's cached_db) would still need
+# that user query, so it only added a round trip; and every app server sees a
+# login or a logout at once, whatever Redis is doing.
+SESSION_ENGINE = "accounts.sessions.db"
 
 # --- Accounts (django-allauth) ---------------------------------------------
 AUTH_USER_MODEL = "accounts.User"

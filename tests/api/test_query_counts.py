@@ -21,16 +21,16 @@ from tests.api.conftest import add_lesson3, ratings, words
 from tests.factories import LessonFactory, ModuleFactory, TrackFactory
 
 PINNED = {
-    "GET /me/": 2,
+    "GET /me/": 1,
     "PATCH /me/": 4,
     "GET /tracks/": 5,
     "GET /tracks/<slug>/": 6,
     "GET /lessons/<slug>/": 21,
     "GET /lessons/<slug>/ (warm)": 2,
-    "PUT /lessons/<slug>/progress/": 19,
+    "PUT /lessons/<slug>/progress/": 18,
     # Answers, reflections and completions each read the lesson's latest revision (+1), which they keep.
     "PUT /lessons/<slug>/prompt-response/": 27,
-    "POST /lessons/<slug>/your-turn/snapshots/": 18,
+    "POST /lessons/<slug>/your-turn/snapshots/": 16,
     "PUT /lessons/<slug>/your-turn/reflections/<step>/": 31,
     "POST /lessons/<slug>/your-turn/complete/": 24,
     "GET /snapshots/": 5,
