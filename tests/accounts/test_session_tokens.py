@@ -62,3 +62,25 @@ def test_sessions_are_read_from_the_database_with_their_user_whether_or_not_redi
     """One query answers "who is asking" (accounts.sessions); a cached copy would add a round trip to it,
     and without Redis a per-process copy would let one worker honour a token another has logged out."""
     assert session_engine(**({"REDIS_URL": redis} if redis else {})) == "accounts.sessions.db"
+
+
+@pytest.mark.django_db
+def test_the_user_read_with_the_session_is_the_user_the_orm_reads(student):
+    """Every field, with the ORM's conversions (SQLite's datetimes made aware, booleans as booleans)."""
+    from django.conf import settings
+    from django.utils import timezone
+
+    from accounts.models import User
+    from accounts.sessions.db import SessionStore
+    from tests.conftest import session_token
+
+    User.objects.filter(pk=student.pk).update(last_login=timezone.now(), reminders_opt_in=True)
+    loaded = SessionStore(session_token(student))._session_with_user()
+    expected = User.objects.get(pk=student.pk)
+
+    for field in User._meta.concrete_fields:
+        assert getattr(loaded, field.attname) == getattr(expected, field.attname), field.name
+        assert type(getattr(loaded, field.attname)) is type(getattr(expected, field.attname)), field.name
+    assert timezone.is_aware(loaded.date_joined) and timezone.is_aware(loaded.last_login)
+    assert loaded._state.adding is False and loaded._state.db == "default"
+    assert settings.SESSION_ENGINE == "accounts.sessions.db"
