@@ -32,7 +32,7 @@ def _forget_on_logout(sender, request: HttpRequest | None = None, **kwargs) -> N
 
 
 class OwnerCookieMiddleware:
-    """Sets the cookie on a signed-in student's pages; removes it when they log out."""
+    """Sets the cookie on a signed-in student's pages (a browser's session); removes it when they log out."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
         self.get_response = get_response
@@ -42,6 +42,8 @@ class OwnerCookieMiddleware:
         if getattr(request, "_owner_logged_out", False):
             response.delete_cookie(COOKIE, samesite="Lax")
             return response
+        if settings.SESSION_COOKIE_NAME not in request.COOKIES:
+            return response  # not a browser's login (the app's X-Session-Token): no text to keep across a login page
         user = getattr(request, "user", None)
         if user is not None and user.is_authenticated and last_student_id(request) != user.pk:
             response.set_signed_cookie(

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 from rest_framework.test import APIClient
 
 from tests.factories import DEFAULT_PASSWORD
@@ -84,3 +85,19 @@ def test_the_user_read_with_the_session_is_the_user_the_orm_reads(student):
     assert timezone.is_aware(loaded.date_joined) and timezone.is_aware(loaded.last_login)
     assert loaded._state.adding is False and loaded._state.db == "default"
     assert settings.SESSION_ENGINE == "accounts.sessions.db"
+
+
+@pytest.mark.django_db
+def test_the_owner_cookie_is_for_browsers_only(student, client):
+    """A browser's signed-in page marks the browser as the student's (accounts.owner); the app's token does not."""
+    from accounts.owner import COOKIE
+    from tests.conftest import session_token
+
+    app = APIClient()
+    app.credentials(HTTP_X_SESSION_TOKEN=session_token(student))
+    assert app.get("/api/v1/me/").status_code == 200
+    assert COOKIE not in app.cookies
+
+    client.force_login(student)
+    assert client.get(reverse("dashboard")).status_code == 200
+    assert client.cookies[COOKIE].value
