@@ -431,6 +431,8 @@ def _reflection_write(*, user: User, step: TurnStep, text: str, stats, verdict: 
     # The revision the student wrote under: a later edit of the step never changes what this answered.
     revision_id = lesson_revision_id(lesson_id=step.turn.lesson_id)
     reflection = Reflection.objects.select_for_update().filter(attempt=attempt, step=step).first()
+    if reflection is not None:
+        reflection.attempt = attempt  # the caller presents it: no second read
     if reflection is None:
         try:
             with transaction.atomic():

@@ -208,8 +208,9 @@ class LessonProgressView(RateLimitHeadersMixin, APIView):
         )
         anchor = ""
         if progress is not None and progress.furthest_section_id:
-            anchor = section.anchor if section and section.pk == progress.furthest_section_id else (
-                progress.furthest_section.anchor
-            )
+            # The furthest section is usually among the lesson's cached sections (an archived one is read).
+            known = {s.pk: s for s in selectors.lesson_content(lesson=lesson).sections}
+            furthest = known.get(progress.furthest_section_id) or progress.furthest_section
+            anchor = furthest.anchor
         # Already the shape ProgressSerializer describes (the schema's; every API test checks answers against it).
         return Response(progress_data(progress, anchor))

@@ -320,7 +320,8 @@ def course_cache_seconds(default: int) -> int:
     return max(1, min(default, int((due - timezone.now()).total_seconds()) + 1))
 
 
-@transaction.atomic
+# No savepoint of its own: inside another service's transaction, the insert below has one.
+@transaction.atomic(savepoint=False)
 def progress_start(*, user: User, lesson: Lesson) -> LessonProgress | None:
     """Return the student's progress on `lesson`, creating it the first time they open it.
 

@@ -27,13 +27,14 @@ pytestmark = pytest.mark.django_db
 # building the page costs; a page served from that cache costs 2 (the session with
 # its user, the course versions).
 # Guide, first visit: the session with its user (one query), the course versions
-# with the student's version of the lesson (the cache key), lesson, progress created (select, insert, 2 savepoints each
-# side) moving the state version, sections, FAQs, cards, progress, next lesson, Turn.
-LESSON_PAGE_MAX_QUERIES = 16
+# with the student's version of the lesson (the cache key), lesson, progress created (select, insert
+# between a savepoint and its release) moving the student's versions, sections, FAQs, cards, progress,
+# next lesson, Turn.
+LESSON_PAGE_MAX_QUERIES = 14
 # The same with a warm-up prompt, its recall and a Your Turn: + prompt answers,
 # the prompt's framework (Turn), its categories, whether the Turn is complete,
 # and the student's unsaved warm-up draft.
-LESSON_3_SHAPE_MAX_QUERIES = 21
+LESSON_3_SHAPE_MAX_QUERIES = 19
 # Dashboard: the session with its user, the course versions, tracks, unlocks, done counts, resume point (+ its
 # track's unlocks when it is an Extension Course), unlock notices (2 savepoints),
 # latest snapshot.
