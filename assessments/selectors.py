@@ -242,8 +242,16 @@ def snapshot_list(*, user: User):
 
 
 def points_ledger(*, user: User):
-    """The student's ledger rows, newest first, with the step and lesson that paid each (a QuerySet to paginate)."""
-    return PointsEntry.objects.filter(user=user).select_related("step__turn__lesson").order_by("-created_at", "-id")
+    """The student's ledger rows, newest first, with the step and lesson that paid each (a QuerySet to paginate).
+
+    Only the columns a ledger row shows: a lesson row's text columns are long.
+    """
+    return (
+        PointsEntry.objects.filter(user=user).select_related("step__turn__lesson")
+        .only("id", "amount", "reason", "created_at", "step__number", "step__key", "step__title",
+              "step__turn__lesson__slug", "step__turn__lesson__number", "step__turn__lesson__title")
+        .order_by("-created_at", "-id")
+    )
 
 
 def skills_history(*, user: User) -> list[FrameworkHistory]:
