@@ -124,9 +124,14 @@ class ResumePoint:
 
 
 def lesson_state(progress: LessonProgress | None) -> str:
-    if progress is None:
+    return state_of(started=progress is not None, completed_at=progress.completed_at if progress else None)
+
+
+def state_of(*, started: bool, completed_at) -> str:
+    """A lesson's state for the student: not started, in progress (a progress row) or done (completed)."""
+    if not started:
         return "not_started"
-    return "done" if progress.completed_at else "in_progress"
+    return "done" if completed_at else "in_progress"
 
 
 def unlocked_track_ids(*, user: User) -> set[int]:
@@ -199,6 +204,54 @@ def track_outline(*, user: User, track: Track) -> TrackOutline:
         for m in modules
     ]
     return TrackOutline(track=track, is_open=track_is_open(user=user, track=track), modules=outline)
+
+
+def track_outline_data(*, user: User, track: Track) -> list[dict]:
+    """The outline's modules → lessons with the student's state, as plain data (the API's shape).
+
+    For students the modules and lessons are the same for everyone until the
+    course changes: they are cached per course version as plain data, and the
+    student's part is one query of (lesson, done?) pairs. Staff, who also see
+    drafts, get `track_outline` rewritten.
+    """
+    if user.is_staff:
+        return [
+            {**_module_fields(row.module),
+             "lessons": [{**_lesson_fields(r.lesson), "state": r.state} for r in row.lessons]}
+            for row in track_outline(user=user, track=track).modules
+        ]
+    from .services import course_versions
+
+    structure, content = course_versions()
+    key = f"lessons:outline:{structure}.{content}:{track.pk}"
+    skeleton = cache.get(key)
+    if skeleton is None:
+        lessons = Lesson.objects.published().defer("next_steps_md", "next_steps_html").order_by("position", "id")
+        skeleton = [
+            {**_module_fields(m), "lessons": [{"id": lesson.pk, **_lesson_fields(lesson)} for lesson in m.lessons.all()]}
+            for m in track.modules.order_by("position", "id").prefetch_related(Prefetch("lessons", queryset=lessons))
+        ]
+        cache.set(key, skeleton, CONTENT_CACHE_SECONDS)
+    ids = [lesson["id"] for m in skeleton for lesson in m["lessons"]]
+    done = dict(LessonProgress.objects.filter(user=user, lesson_id__in=ids).values_list("lesson_id", "completed_at"))
+    return [
+        {**{k: v for k, v in m.items() if k != "lessons"},
+         "lessons": [
+             {**{k: v for k, v in lesson.items() if k != "id"},
+              "state": state_of(started=lesson["id"] in done, completed_at=done.get(lesson["id"]))}
+             for lesson in m["lessons"]
+         ]}
+        for m in skeleton
+    ]
+
+
+def _module_fields(module: Module) -> dict:
+    return {"slug": module.slug, "title": module.title, "summary": module.summary}
+
+
+def _lesson_fields(lesson: Lesson) -> dict:
+    return {"slug": lesson.slug, "number": lesson.number, "title": lesson.title, "subtitle": lesson.subtitle,
+            "summary": lesson.summary, "estimated_minutes": lesson.estimated_minutes, "status": str(lesson.status)}
 
 
 def lesson_get(*, user: User, slug: str) -> Lesson:

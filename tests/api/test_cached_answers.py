@@ -340,3 +340,23 @@ def _fresh_stats():
     answers.STATS.clear()
     yield
     answers.STATS.clear()
+
+
+@pytest.mark.parametrize("edit", [edit_lesson_title, unpublish_next_lesson, publish_draft],
+                         ids=["title", "unpublish", "publish"])
+def test_the_outline_shows_an_author_edit_at_once(me, course, edit):
+    """The outline's modules and lessons are cached for everyone per course version: an edit moves it."""
+    def titles() -> list[str]:
+        outline = me.api.get(f"/api/v1/tracks/{course.track.slug}/").json()
+        return [lesson["title"] for module in outline["modules"] for lesson in module["lessons"]]
+
+    before = titles()
+    edit(course)
+    after = titles()
+
+    expected = {
+        "edit_lesson_title": [t.replace(course.lesson.title, "Skills, Revisited") for t in before],
+        "unpublish_next_lesson": [t for t in before if t != course.next_lesson.title],
+        "publish_draft": [*before, course.draft.title],
+    }[edit.__name__]
+    assert after == expected
