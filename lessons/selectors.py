@@ -140,6 +140,19 @@ def unlocked_track_ids(*, user: User) -> set[int]:
     return set(TrackUnlock.objects.filter(user=user).values_list("track_id", flat=True))
 
 
+def extension_tracks() -> list[Track]:
+    """The Extension Courses in unlock order (threshold, position, id), cached per course version."""
+    from .services import course_versions
+
+    structure, content = course_versions()
+    key = f"lessons:extensions:{structure}.{content}"
+    tracks = cache.get(key)
+    if tracks is None:
+        tracks = list(Track.objects.filter(kind=Track.Kind.EXTENSION).order_by("unlock_threshold", "position", "id"))
+        cache.set(key, tracks, CONTENT_CACHE_SECONDS)
+    return tracks
+
+
 def track_is_open(*, user: User, track: Track, unlocked: set[int] | None = None) -> bool:
     """Core tracks are open to everyone; an Extension Course once unlocked.
 

@@ -3,12 +3,12 @@ a lesson with 3 or 30 sections, a student with 1 or 50 snapshots or ledger rows.
 
 Counts include authentication: the X-Session-Token's session and its user, read
 in one query (accounts.sessions). Savepoints of atomic services count too, and so
-does moving the student's state version (accounts.state). The lesson's content
-(sections, FAQs, cards) and its Turn definition (turn, steps, framework
-categories) are cached per version, and so is each student's read answer
-(courseplatform.answers); counts here are for cold caches, the most a request
-costs, except the "(warm)" ones: what every later request costs until the
-lesson or the student's state changes (2: the session with its user, and the
+does moving the student's versions (accounts.state). The lesson's content
+(sections, FAQs, cards), its Turn definition (turn, steps, framework categories)
+and the Extension Courses are cached per version, and so is each student's read
+answer (courseplatform.answers); counts here are for cold caches, the most a
+request costs, except the "(warm)" ones: what every later request costs until
+the lesson or the student's state changes (2: the session with its user, and the
 course versions, read with the student's version of the lesson for a lesson).
 """
 
@@ -25,7 +25,7 @@ PINNED = {
     "PATCH /me/": 4,
     "GET /tracks/": 5,
     "GET /tracks/<slug>/": 6,
-    "GET /lessons/<slug>/": 21,
+    "GET /lessons/<slug>/": 22,
     "GET /lessons/<slug>/ (warm)": 2,
     "PUT /lessons/<slug>/progress/": 16,
     # Answers, reflections and completions each read the lesson's latest revision (+1), which they keep.
@@ -36,7 +36,7 @@ PINNED = {
     "GET /snapshots/": 5,
     "GET /snapshots/<id>/": 4,
     "GET /snapshots/compare/": 7,
-    "GET /depth-points/": 5,
+    "GET /depth-points/": 6,
 }
 
 
