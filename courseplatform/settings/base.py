@@ -220,7 +220,10 @@ else:
     }
 
 # How long a student's cached read answer lives at most (courseplatform.answers).
-ANSWER_CACHE_SECONDS = int(os.environ.get("ANSWER_CACHE_SECONDS", "300"))
+# Its key holds the versions of everything it shows, so it is never served stale:
+# this only bounds memory. An hour keeps a student's answers through a study
+# session; the disk cache is also bounded in bytes, and Redis by its maxmemory.
+ANSWER_CACHE_SECONDS = int(os.environ.get("ANSWER_CACHE_SECONDS", "3600"))
 
 # --- Sessions ---------------------------------------------------------------
 # A session (the web's cookie, the mobile app's X-Session-Token) is read on
