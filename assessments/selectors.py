@@ -210,9 +210,9 @@ def _view(snapshot: SkillSnapshot) -> SnapshotView:
 
 
 def next_unlock(*, user: User, balance: int) -> NextUnlock | None:
-    """The cheapest Extension Course the student has not unlocked (the courses cached; their unlocks, one query)."""
-    unlocked = lesson_selectors.unlocked_track_ids(user=user)
-    track = next((t for t in lesson_selectors.extension_tracks() if t.pk not in unlocked), None)
+    """The cheapest Extension Course the student has not unlocked (one query: see `extension_tracks`)."""
+    tracks, unlocked = lesson_selectors.extension_tracks(user=user)
+    track = next((t for t in tracks if t.pk not in unlocked), None)
     if track is None:
         return None
     return NextUnlock(track=track, threshold=track.unlock_threshold, needed=track.points_needed(balance))

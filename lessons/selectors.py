@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q
 from django.http import Http404
 from django.utils.translation import gettext as _
 
@@ -140,17 +140,30 @@ def unlocked_track_ids(*, user: User) -> set[int]:
     return set(TrackUnlock.objects.filter(user=user).values_list("track_id", flat=True))
 
 
-def extension_tracks() -> list[Track]:
-    """The Extension Courses in unlock order (threshold, position, id), cached per course version."""
+def extension_tracks(*, user: User) -> tuple[list[Track], set[int]]:
+    """The Extension Courses in unlock order (threshold, position, id) and the ids of those the student unlocked.
+
+    The courses are cached for everyone per course version, so a warm call reads
+    only the student's unlocks; a cold one reads the courses with the student's
+    flag on each, one query either way.
+    """
     from .services import course_versions
 
     structure, content = course_versions()
     key = f"lessons:extensions:{structure}.{content}"
     tracks = cache.get(key)
-    if tracks is None:
-        tracks = list(Track.objects.filter(kind=Track.Kind.EXTENSION).order_by("unlock_threshold", "position", "id"))
-        cache.set(key, tracks, CONTENT_CACHE_SECONDS)
-    return tracks
+    if tracks is not None:
+        return tracks, unlocked_track_ids(user=user)
+    mine = TrackUnlock.objects.filter(track=OuterRef("pk"), user_id=user.pk)
+    tracks = list(
+        Track.objects.filter(kind=Track.Kind.EXTENSION).annotate(unlocked_here=Exists(mine))
+        .order_by("unlock_threshold", "position", "id")
+    )
+    unlocked = {track.pk for track in tracks if track.unlocked_here}
+    for track in tracks:
+        del track.unlocked_here  # the cached copy is everyone's
+    cache.set(key, tracks, CONTENT_CACHE_SECONDS)
+    return tracks, unlocked
 
 
 def track_is_open(*, user: User, track: Track, unlocked: set[int] | None = None) -> bool:

@@ -25,7 +25,7 @@ PINNED = {
     "PATCH /me/": 4,
     "GET /tracks/": 5,
     "GET /tracks/<slug>/": 6,
-    "GET /lessons/<slug>/": 22,
+    "GET /lessons/<slug>/": 21,
     "GET /lessons/<slug>/ (warm)": 2,
     "PUT /lessons/<slug>/progress/": 16,
     # Answers, reflections and completions each read the lesson's latest revision (+1), which they keep.
@@ -36,7 +36,7 @@ PINNED = {
     "GET /snapshots/": 5,
     "GET /snapshots/<id>/": 4,
     "GET /snapshots/compare/": 7,
-    "GET /depth-points/": 6,
+    "GET /depth-points/": 5,
 }
 
 

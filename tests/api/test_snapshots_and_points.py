@@ -107,3 +107,22 @@ def test_depth_points_when_everything_is_unlocked(api_client, student, course):
 
 def test_depth_points_past_the_last_page_is_404(api_client, course):
     assert api_client.get("/api/v1/depth-points/?page=2").status_code == 404
+
+
+def test_the_next_unlock_is_each_students_own_whoever_filled_the_cache(course, student, other_student):
+    """The Extension Courses are cached for everyone; which of them a student unlocked is never in that copy."""
+    from django.core.cache import cache
+
+    from assessments.selectors import next_unlock
+
+    for n in range(2):
+        services.points_award(user=student, amount=20, reason="Bonus", source_key=f"bonus:{n}")
+    assert services.unlocks_grant(user=student)
+    cache.clear()
+
+    assert next_unlock(user=student, balance=40) is None  # cold: the courses read with this student's unlocks
+    warm = next_unlock(user=other_student, balance=0)  # warm: the other student's own unlocks
+    assert warm is not None and warm.track.slug == course.extension.slug and warm.needed == 30
+    cache.clear()
+    assert next_unlock(user=other_student, balance=10).needed == 20  # cold, for the other student
+    assert next_unlock(user=student, balance=40) is None  # warm, for the first
