@@ -109,7 +109,7 @@ def test_database_url_switches_to_postgresql():
     )
 
     expression = "[settings.DATABASES['default'][k] for k in ('ENGINE', 'NAME', 'USER', 'HOST', 'PORT')]"
-    assert setting(expression, env) == "['django.db.backends.postgresql', 'softsynced', 'producer', 'db.internal', 6543]"
+    assert setting(expression, env) == "['courseplatform.db.postgresql', 'softsynced', 'producer', 'db.internal', 6543]"
 
 
 def test_production_reads_database_url_too():
@@ -120,7 +120,7 @@ def test_production_reads_database_url_too():
         DATABASE_URL="postgres://producer:s3cret@db.internal:5432/softsynced",
     )
 
-    assert setting("settings.DATABASES['default']['ENGINE']", env) == "django.db.backends.postgresql"
+    assert setting("settings.DATABASES['default']['ENGINE']", env) == "courseplatform.db.postgresql"
 
 
 def test_sqlite_runs_in_wal_mode_with_a_busy_timeout(tmp_path):

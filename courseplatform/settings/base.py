@@ -140,6 +140,9 @@ if DATABASE_URL:
             conn_health_checks=True,
         )
     }
+    if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+        # Django's, with a connection check that asks the kernel before the server (courseplatform.db.postgresql).
+        DATABASES["default"]["ENGINE"] = "courseplatform.db.postgresql"
 else:
     DATABASES = {
         "default": {
