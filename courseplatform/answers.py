@@ -5,7 +5,7 @@ points, the dashboard, a Guide page) shows course content and the student's own
 state. Its cache key holds the numbers that move when either changes:
 
 - the course structure's and the course content's versions
-  (`lessons.services.course_versions`, one small query);
+  (`lessons.services.course_versions`, read with the session, or one small query);
 - the student's versions (`accounts.state`): the state version, for an
   answer that shows everything of theirs (the dashboards); the shared version,
   for one that shows nothing lesson-local (outlines, tracks, Depth points); the
@@ -82,9 +82,9 @@ def answer_key(request: HttpRequest, name: str, *, daily: bool = False, shows: s
         versions, own = course_and_lesson_versions(user_id=user.pk, slug=lesson_slug)
         mine = f"lesson:{user.shared_version}.{own}"
     elif shows == SHARED:
-        versions, mine = course_versions(), f"shared:{user.shared_version}"
+        versions, mine = course_versions(user=user), f"shared:{user.shared_version}"
     else:
-        versions, mine = course_versions(), f"state:{user.state_version}"
+        versions, mine = course_versions(user=user), f"state:{user.state_version}"
     structure, content = versions
     # The user's joining moment with the id: a database rebuilt with the same ids never meets
     # answers a shared cache still holds for the accounts before.

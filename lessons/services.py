@@ -253,13 +253,19 @@ def versions_kept(versions: tuple[int, str]):
         _versions_kept.reset(token)
 
 
-def course_versions() -> tuple[int, str]:
+def course_versions(*, user: User | None = None) -> tuple[int, str]:
     """(structure version, content version): what a cached answer showing course content keys on.
 
-    One query, written as plain SQL because it runs on every cached read; a
-    scheduled publication that has come due is handled by `course_version()`.
+    One query, written as plain SQL because it runs on every cached read; none for
+    a `user` loaded with their session this request (`accounts.sessions` reads
+    the versions' row in the same query). A scheduled publication that has come
+    due is handled by `course_version()`.
     """
-    return _versions_kept.get() or _course_versions_read()
+    kept = _versions_kept.get()
+    if kept is not None:
+        return kept
+    row = getattr(user, "course_versions_row_", None)
+    return _versions_of(row) if row is not None else _course_versions_read()
 
 
 def _moment(value) -> datetime | None:
@@ -271,10 +277,14 @@ def _moment(value) -> datetime | None:
     return value
 
 
+# The columns the course versions are made of, in the order `_versions_of` takes them.
+COURSE_VERSION_COLUMNS = ("version", "content", "next_publication_at", "changed_at")
+
+
 def _course_versions_read(extra: str = "", params: Sequence[object] = ()) -> tuple[int, str] | tuple:
     """The course versions; with `extra` (one more SQL column), (versions, that column's value)."""
     table = connection.ops.quote_name(CourseVersion._meta.db_table)
-    columns = "version, content, next_publication_at, changed_at" + (f", {extra}" if extra else "")
+    columns = ", ".join(COURSE_VERSION_COLUMNS) + (f", {extra}" if extra else "")
     sql = f"SELECT {columns} FROM {table} WHERE id = 1"  # noqa: S608
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
@@ -286,15 +296,20 @@ def _course_versions_read(extra: str = "", params: Sequence[object] = ()) -> tup
         with connection.cursor() as cursor:
             cursor.execute(sql, params)
             row = cursor.fetchone()
-    structure, content, due, changed = row[:4]
+    versions = _versions_of(row[:4])
+    return (versions, row[4]) if extra else versions
+
+
+def _versions_of(row: Sequence[object]) -> tuple[int, str]:
+    """The course versions from their row's `COURSE_VERSION_COLUMNS`, as read through a plain cursor."""
+    structure, content, due, changed = row
     due = _moment(due)
     if due is not None and due <= timezone.now():
         structure = course_version()
     # The content number with the row's last change: a database restored or rebuilt (its
     # numbers starting again) never meets answers cached from the one before.
     changed = _moment(changed)
-    versions = structure, f"{content}.{int(changed.timestamp() * 1_000_000) if changed else 0}"
-    return (versions, row[4]) if extra else versions
+    return structure, f"{content}.{int(changed.timestamp() * 1_000_000) if changed else 0}"
 
 
 def course_and_lesson_versions(*, user_id: int, slug: str) -> tuple[tuple[int, str], int]:

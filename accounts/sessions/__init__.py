@@ -85,12 +85,14 @@ class UserSessionMixin:
             row = cursor.fetchone()
         if row is None:
             return None
-        values = list(row[:-1])
+        values = list(row[:len(names)])
         for index, field, functions in converters:
             for convert in functions:
                 values[index] = convert(values[index], field, connection)
         user = _user_model().from_db(connection.alias, names, values)
         user.session_data_ = row[-1]
+        # The course versions' row as it was at this request's start (`lessons.services.course_versions`).
+        user.course_versions_row_ = tuple(row[len(names):-1]) if row[len(names)] is not None else None
         return user
 
 
@@ -104,16 +106,26 @@ _plans: dict[tuple[str, str], tuple[str, list[str], list[tuple[int, Any, list[An
 
 
 def _user_row_plan(connection, session_table: str):
-    """(SQL, the user's field names, their value converters) for reading a session with its user, once per database."""
+    """(SQL, the user's field names, their value converters) for reading a session with its user, once per database.
+
+    The row also holds the course versions (`lessons.services.COURSE_VERSION_COLUMNS`):
+    nearly every signed-in request's answer keys on them, and reading them here
+    saves that request a round trip of its own.
+    """
     plan = _plans.get((connection.alias, session_table))
     if plan is None:
+        from lessons.models import CourseVersion
+        from lessons.services import COURSE_VERSION_COLUMNS
+
         user = _user_model()
         quote = connection.ops.quote_name
         fields = user._meta.concrete_fields
         columns = ", ".join(f"u.{quote(field.column)}" for field in fields)
+        versions = ", ".join(f"v.{column}" for column in COURSE_VERSION_COLUMNS)
         sql = (
-            f"SELECT {columns}, s.session_data FROM {quote(session_table)} s "  # noqa: S608
+            f"SELECT {columns}, {versions}, s.session_data FROM {quote(session_table)} s "  # noqa: S608
             f"INNER JOIN {quote(user._meta.db_table)} u ON u.id = s.user_id "
+            f"LEFT JOIN {quote(CourseVersion._meta.db_table)} v ON v.id = 1 "
             "WHERE s.session_key = %s AND s.expire_date > %s"
         )
         # What the ORM would apply to each column it reads (SQLite's datetimes made aware, say).
