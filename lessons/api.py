@@ -205,14 +205,17 @@ class LessonProgressView(RateLimitHeadersMixin, APIView):
         lesson = selectors.lesson_get(user=request.user, slug=slug)
         incoming = ProgressUpdateSerializer(data=request.data)
         incoming.is_valid(raise_exception=True)
-        section = selectors.section_get(lesson=lesson, section_id=incoming.validated_data.get("section"))
+        # The lesson's sections, read once: the section sent is one of them, and so is the anchor, usually.
+        sections = selectors.lesson_content(lesson=lesson).sections
+        section = selectors.section_get(lesson=lesson, section_id=incoming.validated_data.get("section"),
+                                        sections=sections)
         progress = services.progress_record(
             user=request.user, lesson=lesson, section=section, finished=incoming.validated_data.get("finished", False)
         )
         anchor = ""
         if progress is not None and progress.furthest_section_id:
             # The furthest section is usually among the lesson's cached sections (an archived one is read).
-            known = {s.pk: s for s in selectors.lesson_content(lesson=lesson).sections}
+            known = {s.pk: s for s in sections}
             furthest = known.get(progress.furthest_section_id) or progress.furthest_section
             anchor = furthest.anchor
         # Already the shape ProgressSerializer describes (the schema's; every API test checks answers against it).

@@ -149,7 +149,7 @@ def extension_tracks(*, user: User) -> tuple[list[Track], set[int]]:
     """
     from .services import course_versions
 
-    structure, content = course_versions()
+    structure, content = course_versions(user=user)
     key = f"lessons:extensions:{structure}.{content}"
     tracks = cache.get(key)
     if tracks is not None:
@@ -248,7 +248,7 @@ def track_outline_data(*, user: User, track: Track) -> list[dict]:
         ]
     from .services import course_versions
 
-    structure, content = course_versions()
+    structure, content = course_versions(user=user)
     key = f"lessons:outline:{structure}.{content}:{track.pk}"
     skeleton = cache.get(key)
     if skeleton is None:
@@ -288,7 +288,7 @@ def lesson_get(*, user: User, slug: str) -> Lesson:
     every write and every API read of a lesson starts here. Staff, who also see
     drafts, always read the database.
     """
-    lesson = _published_lesson(slug) if not user.is_staff else _staff_lesson(user, slug)
+    lesson = _published_lesson(user, slug) if not user.is_staff else _staff_lesson(user, slug)
     if lesson is None:
         raise Http404("No such lesson.")
     if not track_is_open(user=user, track=lesson.module.track):
@@ -304,12 +304,12 @@ _NO_LESSON = "none"  # cached too: an unknown slug asked for again costs no quer
 _SLUG = re.compile(r"[-a-zA-Z0-9_]{1,120}")
 
 
-def _published_lesson(slug: str) -> Lesson | None:
+def _published_lesson(user: User, slug: str) -> Lesson | None:
     from .services import course_versions
 
     key = None
     if _SLUG.fullmatch(slug):
-        structure, content = course_versions()
+        structure, content = course_versions(user=user)
         key = f"lessons:published:{structure}.{content}:{slug}"
     found = cache.get(key) if key else None
     if found is None:
@@ -325,7 +325,7 @@ def next_lesson_for(*, user: User, lesson: Lesson) -> Lesson | None:
         return _next_lesson(user, lesson)
     from .services import course_versions
 
-    structure, content = course_versions()
+    structure, content = course_versions(user=user)
     key = f"lessons:next:{structure}.{content}:{lesson.pk}"
     found = cache.get(key)
     if found is None:
@@ -402,11 +402,14 @@ def lesson_content(*, lesson: Lesson) -> LessonContent:
     return content
 
 
-def section_get(*, lesson: Lesson, section_id: object) -> Section | None:
-    """The lesson's section with this id (None for no id), or a ValidationError naming `section`."""
+def section_get(*, lesson: Lesson, section_id: object, sections: list[Section] | None = None) -> Section | None:
+    """The lesson's section with this id (None for no id), or a ValidationError naming `section`.
+
+    `sections`: the lesson's `lesson_content` sections, when the caller holds them already.
+    """
     if section_id in (None, "", 0):
         return None
-    for section in lesson_content(lesson=lesson).sections:
+    for section in sections if sections is not None else lesson_content(lesson=lesson).sections:
         if str(section.pk) == str(section_id):
             return section
     raise ValidationError({"section": [_("No such section in this lesson.")]})
