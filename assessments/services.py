@@ -475,7 +475,7 @@ def _verdict(*, user: User, step: TurnStep, text: str, exclude_pk: int | None = 
     """
     others: list[str] = []
     if step.points:
-        rows = Reflection.objects.filter(user=user)
+        rows = Reflection.objects.filter(user=user).order_by()  # any order: no joins for the default one
         if exclude_pk is not None:
             rows = rows.exclude(pk=exclude_pk)
         else:

@@ -11,7 +11,8 @@ state. Its cache key holds the numbers that move when either changes:
   for one that shows nothing lesson-local (outlines, tracks, Depth points); the
   shared version and the lesson's own version, for a lesson's detail and Guide.
   The first two are on the user row the request has already loaded; a lesson's
-  is read in the course versions' query;
+  is read in the course versions' query, or for an API read of a lesson with
+  the session (`accounts.sessions.lesson_asked`);
 
 with what the request asks (path and query string, host, language). Every
 write moves one of them in its own transaction, so an answer is never served
@@ -79,7 +80,7 @@ def answer_key(request: HttpRequest, name: str, *, daily: bool = False, shows: s
         return None
     # Each kind of number has its own tag, so no key made of one can equal a key made of another.
     if lesson_slug is not None:
-        versions, own = course_and_lesson_versions(user_id=user.pk, slug=lesson_slug)
+        versions, own = course_and_lesson_versions(user=user, slug=lesson_slug)
         mine = f"lesson:{user.shared_version}.{own}"
     elif shows == SHARED:
         versions, mine = course_versions(user=user), f"shared:{user.shared_version}"

@@ -313,18 +313,27 @@ def _versions_of(row: Sequence[object]) -> tuple[int, str]:
     return structure, f"{content}.{int(changed.timestamp() * 1_000_000) if changed else 0}"
 
 
-def course_and_lesson_versions(*, user_id: int, slug: str) -> tuple[tuple[int, str], int]:
+def lesson_version_sql(user_column: str) -> str:
+    """SQL for the student's version of the lesson whose slug is the one parameter (NULL before its first change)."""
+    quote = connection.ops.quote_name
+    return (
+        f"(SELECT lv.version FROM {quote(LessonVersion._meta.db_table)} lv "  # noqa: S608
+        f"JOIN {quote(Lesson._meta.db_table)} l ON l.id = lv.lesson_id WHERE lv.user_id = {user_column} AND l.slug = %s)"
+    )
+
+
+def course_and_lesson_versions(*, user: User, slug: str) -> tuple[tuple[int, str], int]:
     """`course_versions()` and the student's version of lesson `slug` (0 before its first change), in one query.
 
     What a lesson's cached answer keys on (`courseplatform.answers`); the lesson's
-    own version is `accounts.LessonVersion`, moved by `accounts.state`.
+    own version is `accounts.LessonVersion`, moved by `accounts.state`. No query
+    when the session's query read both this request (`accounts.sessions`, for an
+    API read of a lesson).
     """
-    quote = connection.ops.quote_name
-    mine = (
-        f"(SELECT v.version FROM {quote(LessonVersion._meta.db_table)} v "
-        f"JOIN {quote(Lesson._meta.db_table)} l ON l.id = v.lesson_id WHERE v.user_id = %s AND l.slug = %s)"
-    )
-    versions, own = _course_versions_read(mine, [user_id, slug])
+    asked = getattr(user, "lesson_version_", None)
+    if asked is not None and asked[0] == slug and getattr(user, "course_versions_row_", None) is not None:
+        return course_versions(user=user), asked[1]
+    versions, own = _course_versions_read(lesson_version_sql("%s"), [user.pk, slug])
     return versions, own or 0
 
 

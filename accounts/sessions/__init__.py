@@ -15,6 +15,8 @@ the session would still leave the user to read, so it would only add a round tri
 
 from __future__ import annotations
 
+from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import Any
 
 from django.conf import settings
@@ -78,10 +80,11 @@ class UserSessionMixin:
         if not self.session_key:
             return None
         connection = connections[router.db_for_read(self.model)]
-        sql, names, converters = _user_row_plan(connection, self.model._meta.db_table)
+        slug = _lesson_asked.get()
+        sql, names, converters = _user_row_plan(connection, self.model._meta.db_table, lesson=slug is not None)
         now = connection.ops.adapt_datetimefield_value(timezone.now())
         with connection.cursor() as cursor:
-            cursor.execute(sql, [self.session_key, now])
+            cursor.execute(sql, [self.session_key, now] if slug is None else [slug, self.session_key, now])
             row = cursor.fetchone()
         if row is None:
             return None
@@ -91,9 +94,31 @@ class UserSessionMixin:
                 values[index] = convert(values[index], field, connection)
         user = _user_model().from_db(connection.alias, names, values)
         user.session_data_ = row[-1]
-        # The course versions' row as it was at this request's start (`lessons.services.course_versions`).
-        user.course_versions_row_ = tuple(row[len(names):-1]) if row[len(names)] is not None else None
+        # As they were at this request's start: the course versions' row (`lessons.services.course_versions`)
+        # and, when a lesson was asked for, the student's version of it (`course_and_lesson_versions`).
+        versions = row[len(names):len(names) + 4]
+        user.course_versions_row_ = tuple(versions) if versions[0] is not None else None
+        if slug is not None:
+            user.lesson_version_ = (slug, row[len(names) + 4] or 0)
         return user
+
+
+# The lesson an API read asks for (its URL's slug), while its session is looked up: see `lesson_asked`.
+_lesson_asked: ContextVar[str | None] = ContextVar("session_lesson_asked", default=None)
+
+
+@contextmanager
+def lesson_asked(slug: str | None):
+    """Within the block, a session loaded with its user also reads the student's version of lesson `slug`.
+
+    A lesson's cached answer keys on that number (`courseplatform.answers`); read
+    here, with the session, it costs the request no query of its own.
+    """
+    token = _lesson_asked.set(slug)
+    try:
+        yield
+    finally:
+        _lesson_asked.reset(token)
 
 
 def _user_model():
@@ -102,26 +127,29 @@ def _user_model():
     return User
 
 
-_plans: dict[tuple[str, str], tuple[str, list[str], list[tuple[int, Any, list[Any]]]]] = {}
+_plans: dict[tuple[str, str, bool], tuple[str, list[str], list[tuple[int, Any, list[Any]]]]] = {}
 
 
-def _user_row_plan(connection, session_table: str):
+def _user_row_plan(connection, session_table: str, *, lesson: bool = False):
     """(SQL, the user's field names, their value converters) for reading a session with its user, once per database.
 
     The row also holds the course versions (`lessons.services.COURSE_VERSION_COLUMNS`):
     nearly every signed-in request's answer keys on them, and reading them here
-    saves that request a round trip of its own.
+    saves that request a round trip of its own. With `lesson`, it holds the
+    student's version of the lesson whose slug is the first parameter too.
     """
-    plan = _plans.get((connection.alias, session_table))
+    plan = _plans.get((connection.alias, session_table, lesson))
     if plan is None:
         from lessons.models import CourseVersion
-        from lessons.services import COURSE_VERSION_COLUMNS
+        from lessons.services import COURSE_VERSION_COLUMNS, lesson_version_sql
 
         user = _user_model()
         quote = connection.ops.quote_name
         fields = user._meta.concrete_fields
         columns = ", ".join(f"u.{quote(field.column)}" for field in fields)
         versions = ", ".join(f"v.{column}" for column in COURSE_VERSION_COLUMNS)
+        if lesson:
+            versions += ", " + lesson_version_sql("u.id")
         sql = (
             f"SELECT {columns}, {versions}, s.session_data FROM {quote(session_table)} s "  # noqa: S608
             f"INNER JOIN {quote(user._meta.db_table)} u ON u.id = s.user_id "
@@ -135,7 +163,7 @@ def _user_row_plan(connection, session_table: str):
             functions = connection.ops.get_db_converters(column) + field.get_db_converters(connection)
             if functions:
                 converters.append((index, column, functions))
-        plan = _plans[(connection.alias, session_table)] = (sql, [field.attname for field in fields], converters)
+        plan = _plans[(connection.alias, session_table, lesson)] = (sql, [field.attname for field in fields], converters)
     return plan
 
 

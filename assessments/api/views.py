@@ -53,6 +53,8 @@ STEP_NUMBER = OpenApiParameter(
 
 
 class LessonDetailView(RateLimitHeadersMixin, APIView):
+    keys_on_lesson = True  # its answer's cache key holds the student's version of the lesson (read with the session)
+
     @extend_schema(
         operation_id="lessons_retrieve", tags=["lessons"], summary="A lesson, its Your Turn and my progress in it",
         description=(
