@@ -101,3 +101,34 @@ def test_the_owner_cookie_is_for_browsers_only(student, client):
     client.force_login(student)
     assert client.get(reverse("dashboard")).status_code == 200
     assert client.cookies[COOKIE].value
+
+
+@pytest.mark.django_db
+def test_a_session_decoded_before_still_decodes_to_its_own_data_each_time_and_a_forged_one_to_nothing():
+    from django.contrib.sessions.backends.base import SessionBase
+
+    from accounts.sessions.db import SessionStore
+
+    store = SessionStore()
+    signed = store.encode({"answers": [1, 2], "step": "two"})
+    first = store.decode(signed)
+    first["answers"].append(3)  # a request changes its copy
+
+    assert store.decode(signed) == {"answers": [1, 2], "step": "two"}  # remembered, but a copy of its own
+    assert store.decode(store.encode({"step": "three"})) == {"step": "three"}
+    forged = signed[:-2] + ("AA" if not signed.endswith("AA") else "BB")
+    assert store.decode(forged) == {} == SessionBase.decode(store, forged)
+
+
+@pytest.mark.django_db
+def test_a_password_change_ends_the_other_sessions_at_once(student):
+    client = APIClient()
+    login = client.post("/_allauth/app/v1/auth/login", {"email": student.email, "password": DEFAULT_PASSWORD}, format="json")
+    token = login.json()["meta"]["session_token"]
+    assert client.get("/api/v1/me/", HTTP_X_SESSION_TOKEN=token).status_code == 200
+
+    student.set_password("a-new-password-for-the-test-42")
+    student.save()
+
+    assert client.get("/api/v1/me/", HTTP_X_SESSION_TOKEN=token).status_code == 401
+

@@ -15,6 +15,8 @@ from datetime import timedelta
 
 import pytest
 from django.core.cache import caches
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 from rest_framework.test import APIClient
@@ -360,3 +362,14 @@ def test_the_outline_shows_an_author_edit_at_once(me, course, edit):
         "publish_draft": [*before, course.draft.title],
     }[edit.__name__]
     assert after == expected
+
+
+@pytest.mark.django_db
+def test_a_lessons_api_read_finds_the_students_version_of_the_lesson_with_the_session(api_client, course):
+    api_client.get("/api/v1/lessons/skills/")  # built and cached
+
+    with CaptureQueriesContext(connection) as queries:
+        assert api_client.get("/api/v1/lessons/skills/").status_code == 200
+
+    [read] = [q["sql"] for q in queries.captured_queries]
+    assert 'FROM "accounts_session"' in read and '"accounts_lessonversion"' in read and "courseversion" in read
