@@ -370,17 +370,18 @@ def turn_definition(*, lesson: Lesson) -> TurnDefinition:
 def _attempt_snapshot(*, attempt: TurnAttempt | None, turn: Turn, lesson: Lesson) -> SnapshotView | None:
     """The current attempt's latest rating with its ratings (2 short queries).
 
-    The Turn and lesson the caller already holds are attached instead of joined
-    again, and the ratings are read as plain values: readers of a SnapshotView
-    use its `ratings`, not `snapshot.ratings`.
+    The Turn, its framework and lesson the caller already holds are attached
+    instead of joined again (a rating on a framework the Turn no longer uses
+    reads its own when shown), and the ratings are read as plain values: readers
+    of a SnapshotView use its `ratings`, not `snapshot.ratings`.
     """
     if attempt is None:
         return None
-    snapshot = (
-        SkillSnapshot.objects.filter(attempt=attempt).select_related("framework").order_by("-created_at", "-id").first()
-    )
+    snapshot = SkillSnapshot.objects.filter(attempt=attempt).order_by("-created_at", "-id").first()
     if snapshot is None:
         return None
+    if snapshot.framework_id is not None and snapshot.framework_id == turn.framework_id:
+        snapshot.framework = turn.framework  # the cached definition's: no join for it
     turn.lesson = lesson
     snapshot.turn = turn
     rows = SnapshotRating.objects.filter(snapshot=snapshot).order_by("position", "id")
@@ -407,8 +408,8 @@ def turn_page(*, user: User, lesson: Lesson) -> TurnPage:
     attempts = list(TurnAttempt.objects.filter(user=user, turn=turn).order_by("-number")[:1])
     attempt = attempts[0] if attempts else None
     latest = _attempt_snapshot(attempt=attempt, turn=turn, lesson=lesson)
-    reflections = (
-        {r.step_id: r for r in Reflection.objects.filter(attempt=attempt)} if attempt is not None else {}
+    reflections = (  # by step, so in no order: none of the default ordering's joins
+        {r.step_id: r for r in Reflection.objects.filter(attempt=attempt).order_by()} if attempt is not None else {}
     )
     text_steps = {f"reflection:{s.pk}": s for s in steps if s.takes_reflection}
     drafts = {
