@@ -25,8 +25,10 @@ run: demo
 	$(PY) manage.py collectstatic --noinput --verbosity 0
 	$(PY) manage.py runserver 127.0.0.1:$(PORT)
 
+# Every test: the browser-free ones on two processes (pytest-xdist), then the browser tests in one.
 test: install
-	$(PY) -m pytest
+	$(PY) -m pytest -n 2 -m "not browser"
+	$(PY) -m pytest -m browser
 
 test-fast: install
 	$(PY) -m pytest -m "not browser"
